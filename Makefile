@@ -1,0 +1,42 @@
+# note-assistant: everything runs inside .venv, created on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEMO_DB ?= demo-data/demo.db
+
+.PHONY: demo test bench eval stress clean help
+
+help:
+	@echo "make demo   - create .venv, build the demo database, launch the app"
+	@echo "make test   - create/update .venv and run the test suite"
+	@echo "make bench  - run the benchmarks (figures go to BENCHMARKS.md)"
+	@echo "make eval   - print held-out evaluation figures"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	@mkdir -p $(dir $(DEMO_DB))
+	$(BIN)/note-assistant --db $(DEMO_DB) demo --if-missing
+	$(BIN)/note-assistant --db $(DEMO_DB)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2 -m "not slow"
+
+stress: $(STAMP)
+	$(BIN)/python -m pytest -q -m slow
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+eval: $(STAMP)
+	$(BIN)/python -m eval
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -1,0 +1,108 @@
+"""Rule profiles: which rules run, at what severity, with which options.
+
+A profile is TOML. ``[rules]`` keys are a rule id (``DOC-CPT-MISMATCH``), a glob over ids
+(``STIG-*``) or a category (``stigmatizing-language``); the most specific match wins (id, then
+the longest glob, then category). ``extends`` names a profile to start from.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import tomllib
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..models import Finding, Severity
+
+
+class ProfileError(ValueError):
+    pass
+
+
+class RuleSetting(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool = True
+    severity: Severity | None = None
+
+
+class RuleProfile(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str
+    description: str = ""
+    extends: str | None = None
+    rules: dict[str, RuleSetting] = Field(default_factory=dict)
+    options: dict[str, Any] = Field(default_factory=dict)
+    """Thresholds and settings read by rule families (e.g. ``clone_threshold``)."""
+
+    def setting(self, finding: Finding) -> RuleSetting | None:
+        if finding.rule_id in self.rules:
+            return self.rules[finding.rule_id]
+        globs = [k for k in self.rules if any(c in k for c in "*?[") and fnmatch.fnmatchcase(finding.rule_id, k)]
+        if globs:
+            return self.rules[max(globs, key=len)]
+        return self.rules.get(finding.category)
+
+    def apply(self, findings: list[Finding]) -> list[Finding]:
+        kept: list[Finding] = []
+        for finding in findings:
+            setting = self.setting(finding)
+            if setting is not None and not setting.enabled:
+                continue
+            if setting is not None and setting.severity and setting.severity != finding.severity:
+                finding = finding.model_copy(update={"severity": setting.severity})
+            kept.append(finding)
+        return kept
+
+    def option(self, name: str, default: Any) -> Any:
+        return self.options.get(name, default)
+
+
+def _parse(text: str, source: str) -> RuleProfile:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ProfileError(f"{source}: invalid TOML: {exc}") from None
+    try:
+        return RuleProfile.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(file)"
+        raise ProfileError(f"{source}: field {field}: {err['msg']}") from None
+
+
+def builtin_profile_names() -> list[str]:
+    folder = resources.files("note_assistant.checks") / "data" / "profiles"
+    return sorted(e.name[:-5] for e in folder.iterdir() if e.name.endswith(".toml"))
+
+
+def load_profile(name_or_path: str | Path | None = None) -> RuleProfile:
+    """A built-in profile by name (``default``, ``medicare``) or a profile file by path."""
+    name = str(name_or_path or "default")
+    path = Path(name)
+    if name in builtin_profile_names():
+        entry = resources.files("note_assistant.checks") / "data" / "profiles" / f"{name}.toml"
+        profile = _parse(entry.read_text(encoding="utf-8"), f"profile {name}")
+    elif path.suffix == ".toml":
+        try:
+            profile = _parse(path.read_text(encoding="utf-8"), str(path))
+        except FileNotFoundError:
+            raise ProfileError(f"{path}: no such profile file") from None
+        except UnicodeDecodeError:
+            raise ProfileError(f"{path}: not UTF-8 text") from None
+    else:
+        raise ProfileError(
+            f"unknown profile {name!r} (built-in: {', '.join(builtin_profile_names())}, or a .toml path)"
+        )
+    if profile.extends:
+        if profile.extends == profile.name:
+            raise ProfileError(f"profile {profile.name} extends itself")
+        base = load_profile(profile.extends)
+        profile = RuleProfile(
+            name=profile.name, description=profile.description, extends=profile.extends,
+            rules={**base.rules, **profile.rules}, options={**base.options, **profile.options},
+        )
+    return profile

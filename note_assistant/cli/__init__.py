@@ -1,0 +1,42 @@
+"""The ``note-assistant`` command line. Commands import their heavy dependencies lazily so that
+``note-assistant check one.md`` starts fast."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .base import Group, State
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+@click.group(cls=Group, invoke_without_command=True, context_settings=CONTEXT)
+@click.option(
+    "--db", type=click.Path(dir_okay=False, path_type=Path), default=None,
+    help="Database file (default: $NOTE_ASSISTANT_DB, else the XDG data folder).",
+)
+@click.version_option(package_name="note-assistant", prog_name="note-assistant")
+@click.pass_context
+def cli(ctx: click.Context, db: Path | None) -> None:
+    """Write mental-health progress notes that are correct, complete and private.
+
+    With no command, opens the app on the database.
+    """
+    ctx.obj = State(db)
+    if ctx.invoked_subcommand is None:
+        from ..tui import run_app
+
+        run_app(ctx.obj.db_path)
+
+
+def _register() -> None:
+    from . import check, db, demo, expand, export, plan  # noqa: F401 - commands register themselves
+
+
+_register()
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,117 @@
+"""``note-assistant check``: run every check over note files (a stable contract other tools use).
+
+Exit 0 when no error-severity finding, 1 when there is one, 2 for usage errors or unreadable
+input. ``--json`` prints one object per input file per line; ``start``/``end`` index the file's
+text exactly as read and ``text`` equals that slice.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from . import cli
+from .base import fail
+from .inputs import read_inputs
+
+
+def line_col(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of a character offset."""
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return line, column
+
+
+def finding_json(text: str, finding) -> dict:  # noqa: ANN001 - a Finding
+    line, column = line_col(text, finding.start)
+    data = {
+        "rule_id": finding.rule_id, "category": finding.category, "severity": finding.severity,
+        "start": finding.start, "end": finding.end, "line": line, "column": column,
+        "section": finding.section, "text": finding.text, "message": finding.message,
+        "suggestion": finding.suggestion,
+    }
+    if finding.cue:
+        data["cue"] = finding.cue
+    if finding.source:
+        data["source"] = finding.source
+    if finding.data:
+        data["data"] = finding.data
+    return data
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--format", "format_", default="auto", show_default=True,
+              help="Note format key (soap, birp, dap, girp, pirp, a clinic format) or 'auto'.")
+@click.option("--plan", "plan_path", type=click.Path(dir_okay=False, path_type=Path),
+              help="Treatment plan file (TOML or JSON) to check the notes against.")
+@click.option("--profile", default=None, help="Rule profile: a built-in name or a .toml file.")
+@click.option("--formats-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder of clinic format files (default: $NOTE_ASSISTANT_FORMATS_DIR).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input file per line.")
+def check(paths: tuple[str, ...], format_: str, plan_path: Path | None, profile: str | None,
+          formats_dir: Path | None, as_json: bool) -> int:
+    """Check notes: PATHs are files, folders (*.md and *.txt inside) or '-' for stdin."""
+    from note_formats import get_format, load_formats
+
+    from ..checks.engine import check_note
+    from ..checks.profiles import load_profile
+    from ..config import load_settings
+    from ..plans import load_plan
+
+    if not paths:
+        fail("give at least one PATH, or '-' to read stdin")
+    settings = load_settings(formats_dir=formats_dir)
+    formats = load_formats(settings.formats_dir)
+    if format_ != "auto" and format_.lower() not in ("free-text", "free"):
+        get_format(format_, formats)  # unknown format: exit 2 before reading anything
+    plan = load_plan(plan_path) if plan_path else None
+    rule_profile = load_profile(profile)
+
+    worst = 0
+    for path, text in _readable(paths):
+        if text is None:
+            worst = 2
+            continue
+        result = check_note(text, format=format_, plan=plan, profile=rule_profile, formats=formats)
+        if result.has_errors:
+            worst = max(worst, 1)
+        if as_json:
+            record = {"path": path, "format": result.format,
+                      "findings": [finding_json(text, f) for f in result.findings]}
+            if result.extras:
+                record.update(result.extras)
+            click.echo(json.dumps(record, ensure_ascii=False))
+        else:
+            _print_human(path, text, result)
+    return worst
+
+
+def _readable(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
+    for path, text, error in read_inputs(paths):
+        if error is not None:
+            click.echo(f"note-assistant: error: {error}", err=True)
+        yield path, text
+
+
+def _print_human(path: str, text: str, result) -> None:  # noqa: ANN001
+    counts = {"error": 0, "warning": 0, "info": 0}
+    for finding in result.findings:
+        counts[finding.severity] += 1
+        line, column = line_col(text, finding.start)
+        colour = {"error": "red", "warning": "yellow", "info": "cyan"}[finding.severity]
+        label = click.style(f"{finding.severity:<7}", fg=colour)
+        click.echo(f"{path}:{line}:{column}: {label} {finding.rule_id:<28} {finding.message}")
+        if finding.text.strip():
+            snippet = " ".join(finding.text.split())
+            click.echo(f"    text: {snippet[:100]}{'…' if len(snippet) > 100 else ''}")
+        if finding.suggestion:
+            click.echo(f"    fix:  {finding.suggestion}")
+    summary = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
+    click.echo(f"{path}: {result.format} note, {summary}")
+
+
+__all__ = ["check", "finding_json", "line_col"]

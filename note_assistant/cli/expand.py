@@ -1,0 +1,46 @@
+"""``note-assistant expand``: abbreviations with their expansions, and an expanded copy."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from . import cli
+from .base import fail
+from .inputs import read_inputs
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--text", "inline", default=None, help="Expand this text instead of files.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per input per line.")
+def expand(paths: tuple[str, ...], inline: str | None, as_json: bool) -> int:
+    """Expand abbreviations in notes (files, folders, '-' for stdin, or --text)."""
+    import abbreviations
+
+    if inline is None and not paths:
+        fail("give PATHs, '-' for stdin, or --text TEXT")
+    inputs = [("<text>", inline, None)] if inline is not None else list(read_inputs(paths))
+    status = 0
+    for path, text, error in inputs:
+        if error is not None:
+            click.echo(f"note-assistant: error: {error}", err=True)
+            status = 2
+            continue
+        result = abbreviations.expand(text)
+        if as_json:
+            click.echo(json.dumps({
+                "path": path,
+                "abbreviations": [a.to_json() for a in result.abbreviations],
+                "expanded_text": result.expanded_text,
+            }, ensure_ascii=False))
+            continue
+        for a in result.abbreviations:
+            alts = ", ".join(f"{x['expansion']} {x['confidence']:.2f}" for x in a.to_json()["alternatives"])
+            flag = " (ambiguous)" if getattr(a, "ambiguous", False) else ""
+            click.echo(f"{path}: {a.text!r} -> {a.expansion} [{a.confidence:.2f}, {a.source}]{flag}"
+                       + (f"  alternatives: {alts}" if alts else ""))
+        click.echo("")
+        click.echo(result.expanded_text)
+    return status

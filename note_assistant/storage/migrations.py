@@ -1,0 +1,126 @@
+"""Schema migrations (sqlite-utils ``Migrations``). Never edit a shipped migration: add one."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("note_assistant")
+
+_IMMUTABLE_NOTE = """
+CREATE TRIGGER IF NOT EXISTS notes_signed_no_update
+BEFORE UPDATE ON notes WHEN OLD.status IN ('signed', 'cosigned')
+BEGIN SELECT RAISE(ABORT, 'signed note is immutable: write an addendum'); END;
+CREATE TRIGGER IF NOT EXISTS notes_signed_no_delete
+BEFORE DELETE ON notes WHEN OLD.status IN ('signed', 'cosigned')
+BEGIN SELECT RAISE(ABORT, 'signed note is immutable: it cannot be deleted'); END;
+CREATE TRIGGER IF NOT EXISTS addenda_no_update
+BEFORE UPDATE ON addenda
+BEGIN SELECT RAISE(ABORT, 'addenda are immutable'); END;
+CREATE TRIGGER IF NOT EXISTS addenda_no_delete
+BEFORE DELETE ON addenda
+BEGIN SELECT RAISE(ABORT, 'addenda are immutable'); END;
+"""
+
+
+@migrations()
+def m001_core(db: Database) -> None:
+    db["users"].create(
+        {
+            "id": str, "username": str, "display_name": str, "role": str,
+            "credentials": str, "supervisor_id": str, "active": int, "password_hash": str,
+        },
+        pk="id",
+        not_null={"username", "display_name", "role"},
+        foreign_keys=[("supervisor_id", "users", "id")],
+    )
+    db["users"].create_index(["username"], unique=True)
+    db["clients"].create(
+        {
+            "id": str, "name": str, "date_of_birth": str, "clinician_id": str,
+            "diagnoses": str, "part2": int,
+        },
+        pk="id",
+        not_null={"name"},
+        foreign_keys=[("clinician_id", "users", "id")],
+    )
+    db["plans"].create(
+        {
+            "id": str, "client_id": str, "start_date": str, "review_due": str,
+            "end_date": str, "body": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"client_id", "start_date", "review_due", "body"},
+        foreign_keys=[("client_id", "clients", "id")],
+    )
+    db["plans"].create_index(["client_id"])
+    db["notes"].create(
+        {
+            "id": str, "client_id": str, "author_id": str, "format": str, "text": str,
+            "date_of_service": str, "start_time": str, "end_time": str, "cpt": str,
+            "modality": str, "diagnosis": str, "status": str, "signer_id": str,
+            "signed_at": str, "content_hash": str, "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"client_id", "author_id", "format", "text", "date_of_service", "status"},
+        foreign_keys=[
+            ("client_id", "clients", "id"),
+            ("author_id", "users", "id"),
+            ("signer_id", "users", "id"),
+        ],
+    )
+    db["notes"].create_index(["client_id", "date_of_service"])
+    db["notes"].create_index(["author_id", "status"])
+    db["addenda"].create(
+        {
+            "id": str, "note_id": str, "author_id": str, "reason": str, "text": str,
+            "created_at": str, "original_hash": str,
+        },
+        pk="id",
+        not_null={"note_id", "author_id", "reason", "text", "created_at", "original_hash"},
+        foreign_keys=[("note_id", "notes", "id"), ("author_id", "users", "id")],
+    )
+    db["addenda"].create_index(["note_id"])
+    # Psychotherapy notes (45 CFR 164.501) live apart: no progress-note query touches this table.
+    db["psychotherapy_notes"].create(
+        {
+            "id": str, "client_id": str, "author_id": str, "session_note_id": str,
+            "text": str, "created_at": str, "updated_at": str,
+        },
+        pk="id",
+        not_null={"client_id", "author_id", "text"},
+        foreign_keys=[
+            ("client_id", "clients", "id"),
+            ("author_id", "users", "id"),
+            ("session_note_id", "notes", "id"),
+        ],
+    )
+    db["psychotherapy_notes"].create_index(["session_note_id"])
+    for statement in _IMMUTABLE_NOTE.strip().split("END;"):
+        if statement.strip():
+            db.execute(statement + "END;")
+
+
+@migrations()
+def m002_dismissals_and_drafts(db: Database) -> None:
+    db["dismissals"].create(
+        {
+            "id": str, "note_id": str, "rule_id": str, "start": int, "end": int,
+            "text": str, "reason": str, "user_id": str, "created_at": str,
+        },
+        pk="id",
+        not_null={"note_id", "rule_id", "reason", "user_id", "created_at"},
+        foreign_keys=[("note_id", "notes", "id"), ("user_id", "users", "id")],
+    )
+    db["dismissals"].create_index(["note_id"])
+    db["drafts"].create(
+        {"id": str, "user_id": str, "note_id": str, "client_id": str, "payload": str,
+         "saved_at": str},
+        pk="id",
+        not_null={"user_id", "payload", "saved_at"},
+        foreign_keys=[("user_id", "users", "id")],
+    )
+
+
+def apply(db: Database) -> None:
+    migrations.apply(db)

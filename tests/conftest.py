@@ -1,0 +1,43 @@
+"""Shared fixtures. Tests never touch the real user data folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
+    monkeypatch.delenv("NOTE_ASSISTANT_DB", raising=False)
+    monkeypatch.delenv("NOTE_ASSISTANT_FORMATS_DIR", raising=False)
+
+
+@pytest.fixture
+def store(tmp_path: Path):
+    from note_assistant.storage import Store
+
+    s = Store(tmp_path / "test.db")
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def demo_store(store):
+    from note_assistant.demo import create_demo
+
+    create_demo(store, today=dt.date(2026, 11, 26))
+    return store
+
+
+def shared_file(*parts: str) -> Path:
+    path = SHARED.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"../shared not present ({path})")
+    return path
