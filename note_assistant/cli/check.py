@@ -8,7 +8,6 @@ text exactly as read and ``text`` equals that slice.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from pathlib import Path
 
 import click
@@ -57,7 +56,7 @@ def check(paths: tuple[str, ...], format_: str, plan_path: Path | None, profile:
     """Check notes: PATHs are files, folders (*.md and *.txt inside) or '-' for stdin."""
     from note_formats import get_format, load_formats
 
-    from ..checks.engine import check_note
+    from ..checks.batch import BatchItem, check_batch
     from ..checks.profiles import load_profile
     from ..config import load_settings
     from ..plans import load_plan
@@ -71,35 +70,28 @@ def check(paths: tuple[str, ...], format_: str, plan_path: Path | None, profile:
     plan = load_plan(plan_path) if plan_path else None
     rule_profile = load_profile(profile)
 
+    items = [BatchItem(path, text, error) for path, text, error in read_inputs(paths)]
     worst = 0
-    for path, text in _readable(paths):
-        if text is None:
+    for result in check_batch(items, format=format_, plan=plan, profile=rule_profile, formats=formats):
+        if result.error is not None:
+            click.echo(f"note-assistant: error: {result.error}", err=True)
             worst = 2
             continue
-        result = check_note(text, format=format_, plan=plan, profile=rule_profile, formats=formats)
         if result.has_errors:
             worst = max(worst, 1)
         if as_json:
-            record = {"path": path, "format": result.format,
-                      "findings": [finding_json(text, f) for f in result.findings]}
-            if result.extras:
-                record.update(result.extras)
+            record = {"path": result.path, "format": result.format,
+                      "findings": [finding_json(result.text, f) for f in result.findings]}
+            record.update(result.extras or {})
             click.echo(json.dumps(record, ensure_ascii=False))
         else:
-            _print_human(path, text, result)
+            _print_human(result.path, result.text, result.format, result.findings)
     return worst
 
 
-def _readable(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None]]:
-    for path, text, error in read_inputs(paths):
-        if error is not None:
-            click.echo(f"note-assistant: error: {error}", err=True)
-        yield path, text
-
-
-def _print_human(path: str, text: str, result) -> None:  # noqa: ANN001
+def _print_human(path: str, text: str, note_format: str, findings: list) -> None:
     counts = {"error": 0, "warning": 0, "info": 0}
-    for finding in result.findings:
+    for finding in findings:
         counts[finding.severity] += 1
         line, column = line_col(text, finding.start)
         colour = {"error": "red", "warning": "yellow", "info": "cyan"}[finding.severity]
@@ -111,7 +103,7 @@ def _print_human(path: str, text: str, result) -> None:  # noqa: ANN001
         if finding.suggestion:
             click.echo(f"    fix:  {finding.suggestion}")
     summary = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
-    click.echo(f"{path}: {result.format} note, {summary}")
+    click.echo(f"{path}: {note_format} note, {summary}")
 
 
 __all__ = ["check", "finding_json", "line_col"]

@@ -1,0 +1,62 @@
+"""``make bench``: run every benchmarks/bench_*.py, print the figures, rewrite BENCHMARKS.md."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import platform
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, float):
+        return f"{value:.3g}" if abs(value) < 100 else f"{value:,.0f}"
+    return str(value)
+
+
+def _render(result: dict) -> list[str]:
+    lines = [f"## {result.get('title', result.get('name', '?'))}", ""]
+    lines.append(f"Command: `{result.get('command', 'make bench')}`")
+    lines.append("")
+    metrics = result.get("metrics")
+    if metrics:
+        lines += ["| measure | value | target | met |", "|---|---|---|---|"]
+        for m in metrics:
+            met = {True: "yes", False: "**no**", None: ""}[m.get("ok")]
+            lines.append(f"| {m['name']} | {_fmt(m['value'])} {m.get('unit', '')} | {m.get('target') or ''} | {met} |")
+    else:
+        lines += ["| measure | value |", "|---|---|"]
+        for key, value in result.items():
+            if key not in ("title", "command", "notes", "name"):
+                lines.append(f"| {key} | {_fmt(value)} |")
+    if result.get("notes"):
+        lines += ["", str(result["notes"])]
+    return lines + [""]
+
+
+def main(argv: list[str]) -> int:
+    names = argv or sorted(p.stem for p in HERE.glob("bench_*.py"))
+    sections: list[str] = []
+    for name in names:
+        module = importlib.import_module(f"benchmarks.{name}")
+        print(f"== {name}", flush=True)
+        result = module.run()
+        rendered = _render(result)
+        print("\n".join(rendered), flush=True)
+        sections += rendered
+    header = [
+        "# Benchmarks", "",
+        f"Produced by `make bench` on {dt.date.today()} ({platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}, {__import__('os').cpu_count()} CPUs). "
+        "Re-run to refresh; numbers vary with the machine.", "",
+    ]
+    if not argv:
+        (HERE.parent / "BENCHMARKS.md").write_text("\n".join(header + sections), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,85 @@
+"""Check latency in-process, CLI throughput, cold start and peak memory (issue #3 targets)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .corpus import notes
+
+TITLE = "Checking notes"
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _cli() -> str:
+    return str(Path(sys.executable).with_name("note-assistant"))
+
+
+def _measure_child(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of one command run in a fresh wrapper process."""
+    probe = (
+        "import resource, subprocess, sys, time\n"
+        "t = time.perf_counter()\n"
+        "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+        "w = time.perf_counter() - t\n"
+        "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, check=True)
+    wall, rss = out.stdout.split()
+    return float(wall), float(rss)
+
+
+def run() -> dict:
+    from note_assistant.checks.engine import check_note
+    from note_assistant.nlp import get_nlp
+
+    sample = notes(300)
+    nlp = get_nlp()
+    for text in sample[:20]:
+        check_note(text)  # warm caches
+    full, tok = [], []
+    for text in sample:
+        t = time.perf_counter()
+        nlp.tokenizer(text)
+        tok.append((time.perf_counter() - t) * 1000)
+        t = time.perf_counter()
+        check_note(text)
+        full.append((time.perf_counter() - t) * 1000)
+    words = statistics.mean(len(t.split()) for t in sample)
+
+    folder = Path(tempfile.mkdtemp(prefix="na-bench-"))
+    try:
+        for index, text in enumerate(notes(1000)):
+            (folder / f"note{index:04d}.md").write_text(text, encoding="utf-8")
+        one = folder / "note0000.md"
+        cold = [_measure_child([_cli(), "check", str(one)]) for _ in range(5)]
+        batch = [_measure_child([_cli(), "check", "--json", str(folder)]) for _ in range(3)]
+    finally:
+        shutil.rmtree(folder)
+    batch_wall = statistics.median(w for w, _ in batch)
+    p50, p99 = statistics.median(full), _pct(full, 0.99)
+    tok50 = statistics.median(tok)
+    return {
+        "title": TITLE,
+        "command": "make bench (benchmarks/bench_check.py)",
+        "metrics": [
+            {"name": f"in-process check_note, {words:.0f}-word note, p50", "value": p50, "unit": "ms", "target": "<= 5 ms", "ok": p50 <= 5},
+            {"name": "in-process check_note p99", "value": p99, "unit": "ms", "target": "<= 20 ms", "ok": p99 <= 20},
+            {"name": "spaCy tokenizer only, same notes, p50", "value": tok50, "unit": "ms", "target": None, "ok": None},
+            {"name": "ratio full check / tokenizer (p50)", "value": p50 / tok50 if tok50 else 0, "unit": "x", "target": None, "ok": None},
+            {"name": "`note-assistant check --json DIR`, 1,000 notes, end to end", "value": 1000 / batch_wall, "unit": "notes/s", "target": ">= 300 notes/s", "ok": 1000 / batch_wall >= 300},
+            {"name": "cold start `note-assistant check one.md` (median of 5)", "value": statistics.median(w for w, _ in cold), "unit": "s", "target": "<= 1.5 s", "ok": statistics.median(w for w, _ in cold) <= 1.5},
+            {"name": "peak memory, 1,000-note batch (largest process)", "value": max(r for _, r in batch + cold), "unit": "MB", "target": "<= 300 MB", "ok": max(r for _, r in batch + cold) <= 300},
+        ],
+        "notes": f"{os.cpu_count()} CPUs; 300 notes in-process after 20 warm-up checks; batch uses worker processes (fork after loading the pipeline).",
+    }

@@ -1,0 +1,103 @@
+"""Checking many notes: worker processes when the batch is large enough to pay for them.
+
+The parent loads the pipeline once and forks, so every worker starts warm. Results come back in
+input order. Small batches run in-process.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import Finding
+
+#: Below this many notes, worker processes cost more than they save.
+PARALLEL_THRESHOLD = 64
+CHUNK = 32
+
+
+@dataclass
+class BatchItem:
+    path: str
+    text: str | None
+    error: str | None = None
+
+
+@dataclass
+class BatchResult:
+    path: str
+    text: str | None
+    format: str | None = None
+    findings: list[Finding] | None = None
+    extras: dict[str, Any] | None = None
+    error: str | None = None
+
+    @property
+    def has_errors(self) -> bool:
+        return any(f.severity == "error" for f in self.findings or [])
+
+
+_WORKER_KWARGS: dict[str, Any] = {}
+
+
+def _check_one(item: BatchItem, kwargs: dict[str, Any]) -> BatchResult:
+    from .engine import check_note
+
+    if item.text is None:
+        return BatchResult(item.path, None, error=item.error)
+    result = check_note(item.text, **kwargs)
+    return BatchResult(item.path, item.text, result.format, result.findings, result.extras)
+
+
+def _check_chunk(items: list[BatchItem]) -> list[BatchResult]:
+    return [_check_one(item, _WORKER_KWARGS) for item in items]
+
+
+def _chunks(items: Iterable[BatchItem], size: int) -> Iterator[list[BatchItem]]:
+    chunk: list[BatchItem] = []
+    for item in items:
+        chunk.append(item)
+        if len(chunk) == size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def worker_count() -> int:
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def check_batch(
+    items: list[BatchItem],
+    *,
+    workers: int | None = None,
+    progress: Callable[[int], None] | None = None,
+    **check_kwargs: Any,
+) -> Iterator[BatchResult]:
+    """Check every item (in order). ``check_kwargs`` go to :func:`check_note`."""
+    workers = workers or worker_count()
+    if workers < 2 or len(items) < PARALLEL_THRESHOLD or "fork" not in multiprocessing.get_all_start_methods():
+        for item in items:
+            yield _check_one(item, check_kwargs)
+            if progress:
+                progress(1)
+        return
+    from ..nlp import get_nlp
+
+    get_nlp()  # warm the pipeline before forking: workers inherit it
+    _WORKER_KWARGS.clear()
+    _WORKER_KWARGS.update(check_kwargs)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        for results in pool.map(_check_chunk, _chunks(items, CHUNK)):
+            yield from results
+            if progress:
+                progress(len(results))

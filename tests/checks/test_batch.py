@@ -1,0 +1,28 @@
+from note_assistant.checks import batch
+from note_assistant.checks.batch import BatchItem, check_batch
+from note_assistant.checks.engine import check_note
+
+NOTES = [
+    f"S: Client reported {n} panic attacks this week and poor sleep most nights.\nO: anxious\n"
+    + ("A: improving steadily over the month with fewer avoidance episodes\nP: next session in one week\n" if n % 2 else "")
+    for n in range(80)
+]
+
+
+def test_parallel_batch_matches_sequential_in_order(monkeypatch):
+    monkeypatch.setattr(batch, "PARALLEL_THRESHOLD", 10)
+    items = [BatchItem(f"n{i}.md", text) for i, text in enumerate(NOTES)]
+    items.insert(5, BatchItem("bad.md", None, "bad.md: not UTF-8 text"))
+    results = list(check_batch(items, workers=2))
+    assert [r.path for r in results] == [i.path for i in items]
+    assert results[5].error == "bad.md: not UTF-8 text"
+    for result in results[:5] + results[6:]:
+        expected = check_note(result.text)
+        assert [f.model_dump() for f in result.findings] == [f.model_dump() for f in expected.findings]
+    assert any(r.has_errors for r in results if r.findings) and not all(r.has_errors for r in results if r.findings)
+
+
+def test_small_batch_runs_in_process_and_reports_progress():
+    seen = []
+    results = list(check_batch([BatchItem("a", NOTES[0])], progress=seen.append))
+    assert seen == [1] and results[0].format == "soap"
