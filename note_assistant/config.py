@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -31,6 +31,17 @@ class Settings(BaseSettings):
     """A folder of clinic format TOML files that add to or override the built-in formats."""
     clinic_config: Path | None = None
     """The clinic configuration file (rule profile, house abbreviations)."""
+    passphrase: SecretStr | None = None
+    """The database passphrase (SQLCipher); when unset, commands prompt for it. A new database
+    opened with a passphrase is created encrypted."""
+    new_passphrase: SecretStr | None = None
+    """The new passphrase for ``db rekey``/``db recover`` in scripts (else asked twice)."""
+    password: SecretStr | None = None
+    """The password for ``--as USER`` in scripts; when unset, commands prompt for it."""
+    use_keyring: bool = False
+    """Cache the database key in the OS keyring (optional; never required, off by default)."""
+    idle_lock_minutes: float = 10.0
+    """Minutes without input before the app locks and asks for the password again."""
 
 
 def load_settings(**overrides: object) -> Settings:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -19,11 +20,22 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: p
     monkeypatch.delenv("NOTE_ASSISTANT_FORMATS_DIR", raising=False)
 
 
+#: NOTE_ASSISTANT_TEST_ENCRYPTED=1 runs every test that uses ``store``/``demo_store`` on a
+#: SQLCipher-encrypted database (``make stress`` and CI run the suite both ways).
+ENCRYPTED = os.environ.get("NOTE_ASSISTANT_TEST_ENCRYPTED") == "1"
+
+
 @pytest.fixture
 def store(tmp_path: Path):
     from note_assistant.storage import Store
 
-    s = Store(tmp_path / "test.db")
+    if ENCRYPTED:
+        from note_assistant.storage.crypto import TEST_ONLY_FAST_KDF
+
+        s = Store(tmp_path / "test.db", passphrase="test-passphrase", kdf=TEST_ONLY_FAST_KDF)
+        assert s.encrypted
+    else:
+        s = Store(tmp_path / "test.db")
     yield s
     s.close()
 

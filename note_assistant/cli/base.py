@@ -47,7 +47,21 @@ class Group(click.Group):
         except KeyboardInterrupt:
             click.echo("note-assistant: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:  # storage and service refusals are user errors too
+            if not _is_refusal(exc):
+                raise
+            click.echo(f"note-assistant: error: {one_line(exc)}", err=True)
+            sys.exit(2)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+def _is_refusal(exc: BaseException) -> bool:
+    """A StorageError (damaged, locked or read-only database) or a ServiceError (permission,
+    sign-in, lifecycle): imported only when one is raised, so start-up stays fast."""
+    from ..services.errors import ServiceError
+    from ..storage.db import StorageError
+
+    return isinstance(exc, (StorageError, ServiceError))
 
 
 def one_line(exc: BaseException) -> str:
@@ -61,7 +75,10 @@ class State:
     """What the global options decided, passed to every command."""
 
     def __init__(self, db: Path | None) -> None:
+        from ..storage.audit import set_default_source
+
         self._db = db
+        set_default_source("cli")
 
     @property
     def db_path(self) -> Path:
@@ -69,10 +86,45 @@ class State:
 
         return load_settings(db=self._db).db
 
-    def store(self):  # noqa: ANN201
-        from ..storage import Store
+    def store(self, *, readonly: bool = False):  # noqa: ANN201
+        """Open the database: the passphrase from ``NOTE_ASSISTANT_PASSPHRASE`` or a prompt;
+        a damaged file opens read-only with recovery steps on stderr."""
+        from ..storage import Store, StorageError
+        from ..storage.crypto import CryptoError, is_encrypted_file, keyfile_path
 
-        return Store(self.db_path)
+        path = self.db_path
+        passphrase = self.passphrase()
+        if passphrase is None and is_encrypted_file(path) and keyfile_path(path).exists():
+            passphrase = click.prompt(f"Passphrase for {path.name}", hide_input=True, err=True)
+        try:
+            if readonly:
+                store = Store(path, passphrase=passphrase, readonly=True)
+            else:
+                store = Store.open(path, passphrase=passphrase)
+        except (StorageError, CryptoError) as exc:
+            raise UserError(one_line(exc)) from None
+        if store.problem:
+            click.echo(f"note-assistant: warning: {store.problem}", err=True)
+        if store.new_recovery_key:
+            show_recovery_key(store.new_recovery_key)
+        return store
+
+    def passphrase(self) -> str | None:
+        from ..config import load_settings
+
+        secret = load_settings().passphrase
+        return secret.get_secret_value() if secret is not None else None
+
+
+def show_recovery_key(code: str, *, err: bool = True) -> None:
+    """Print a new recovery key once, with what to do with it (stderr: not in piped output)."""
+    click.echo(
+        "\nRECOVERY KEY (shown once; write it down and keep it in a safe place):\n\n"
+        f"    {code}\n\n"
+        "It opens the database if the passphrase is forgotten or the .keys file is lost\n"
+        "('note-assistant db recover'). Anyone holding it can read the database.\n",
+        err=err,
+    )
 
 
 pass_state = click.make_pass_decorator(State)

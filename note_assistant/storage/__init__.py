@@ -1,6 +1,14 @@
-"""Storage: one SQLite file, migrated on open. Headless: never imports Textual."""
+"""Storage: one SQLite (or SQLCipher) file, migrated on open. Headless: never imports Textual."""
 
-from .db import StorageError, open_database, write
-from .store import NotFound, Store
+from .audit import AuditEvent
+from .db import (
+    DRIVER_ERRORS, IntegrityFailure, ReadOnlyDatabase, StorageError, is_integrity_error,
+    is_locked_error, open_database, write,
+)
+from .store import EncryptionRequired, NotFound, Store
 
-__all__ = ["NotFound", "StorageError", "Store", "open_database", "write"]
+__all__ = [
+    "DRIVER_ERRORS", "AuditEvent", "EncryptionRequired", "IntegrityFailure", "NotFound",
+    "ReadOnlyDatabase", "StorageError", "Store", "is_integrity_error", "is_locked_error",
+    "open_database", "write",
+]

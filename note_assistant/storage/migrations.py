@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -120,6 +122,61 @@ def m002_dismissals_and_drafts(db: Database) -> None:
         not_null={"user_id", "payload", "saved_at"},
         foreign_keys=[("user_id", "users", "id")],
     )
+
+
+_AUDIT_TRIGGERS = """
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;
+CREATE TRIGGER audit_log_chain BEFORE INSERT ON audit_log
+WHEN NEW.seq IS NOT (SELECT count FROM audit_head WHERE id = 1) + 1
+  OR NEW.prev_hash IS NOT (SELECT last_hash FROM audit_head WHERE id = 1)
+BEGIN SELECT RAISE(ABORT, 'audit rows must extend the chain'); END;
+CREATE TRIGGER audit_log_head AFTER INSERT ON audit_log
+BEGIN UPDATE audit_head SET count = NEW.seq, last_hash = NEW.hash WHERE id = 1; END;
+CREATE TRIGGER audit_head_no_delete BEFORE DELETE ON audit_head
+BEGIN SELECT RAISE(ABORT, 'the audit head cannot be deleted'); END;
+CREATE TRIGGER audit_secret_no_update BEFORE UPDATE ON audit_secret
+BEGIN SELECT RAISE(ABORT, 'the audit secret cannot change'); END;
+CREATE TRIGGER audit_secret_no_delete BEFORE DELETE ON audit_secret
+BEGIN SELECT RAISE(ABORT, 'the audit secret cannot be deleted'); END;
+"""
+
+
+@migrations()
+def m003_security(db: Database) -> None:
+    """Accounts (throttling, TOTP, break-glass flag), break-glass grants, the audit trail."""
+    users = db["users"]
+    users.add_column("failed_logins", int, not_null_default=0)
+    users.add_column("locked_until", str)
+    users.add_column("totp_secret", str)
+    users.add_column("totp_last_step", int)
+    users.add_column("break_glass", int, not_null_default=0)
+    users.add_column("password_changed_at", str)
+    db["break_glass_grants"].create(
+        {"id": str, "user_id": str, "client_id": str, "reason": str, "granted_at": str,
+         "expires_at": str},
+        pk="id",
+        not_null={"user_id", "client_id", "reason", "granted_at", "expires_at"},
+        foreign_keys=[("user_id", "users", "id"), ("client_id", "clients", "id")],
+    )
+    db["break_glass_grants"].create_index(["user_id", "client_id"])
+    db.execute(
+        "CREATE TABLE audit_log (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, actor_id TEXT, "
+        "actor TEXT, action TEXT NOT NULL, target_type TEXT, target_id TEXT, client_id TEXT, "
+        "category TEXT, source TEXT, detail TEXT, prev_hash TEXT NOT NULL, hash TEXT NOT NULL)"
+    )
+    db["audit_log"].create_index(["at"])
+    db["audit_log"].create_index(["client_id"])
+    db.execute("CREATE TABLE audit_head (id INTEGER PRIMARY KEY CHECK (id = 1), "
+               "count INTEGER NOT NULL, last_hash TEXT NOT NULL)")
+    db.execute("INSERT INTO audit_head (id, count, last_hash) VALUES (1, 0, ?)", ["0" * 64])
+    db.execute("CREATE TABLE audit_secret (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)")
+    db.execute("INSERT INTO audit_secret (id, value) VALUES (1, ?)", [secrets.token_hex(32)])
+    for statement in _AUDIT_TRIGGERS.strip().split("END;"):
+        if statement.strip():
+            db.execute(statement + "END;")
 
 
 def apply(db: Database) -> None:

@@ -1,6 +1,4 @@
 import datetime as dt
-import sqlite3
-
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -11,7 +9,7 @@ from note_assistant.storage import Store, StorageError
 
 EXPECTED_TABLES = {
     "users", "clients", "plans", "notes", "addenda", "psychotherapy_notes", "dismissals", "drafts",
-    "_sqlite_migrations",
+    "_sqlite_migrations", "break_glass_grants", "audit_log", "audit_head", "audit_secret",
 }
 
 
@@ -28,7 +26,9 @@ def test_blank_database_migrates_to_the_expected_schema(tmp_path):
     finally:
         store.close()
     again = Store(tmp_path / "blank.db")  # migrating twice is a no-op
-    assert len(list(again.db["_sqlite_migrations"].rows)) == 2
+    from note_assistant.storage.migrations import migrations
+
+    assert len(list(again.db["_sqlite_migrations"].rows)) == len(migrations._migrations)
     again.close()
 
 
@@ -51,11 +51,12 @@ def _signed_note(demo_store):
 
 def test_signed_note_cannot_be_changed_by_raw_sql(demo_store):
     _, note = _signed_note(demo_store)
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+    errors = demo_store.errors  # sqlite3 or sqlcipher3: the suite runs on both
+    with pytest.raises(errors.IntegrityError, match="immutable"):
         demo_store.db.execute("UPDATE notes SET text = 'changed' WHERE id = ?", [note.id])
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+    with pytest.raises(errors.IntegrityError, match="immutable"):
         demo_store.db["notes"].update(note.id, {"status": "draft"})
-    with pytest.raises(sqlite3.IntegrityError, match="immutable"):
+    with pytest.raises(errors.IntegrityError, match="immutable"):
         demo_store.db.execute("DELETE FROM notes WHERE id = ?", [note.id])
     assert demo_store.note(note.id).text == note.text
 
@@ -76,7 +77,7 @@ def test_addendum_keeps_the_original_and_its_hash(demo_store):
     assert reloaded.text == note.text
     assert reloaded.content_hash == original_hash == note_hash(reloaded)
     assert dana.verify(note.id)
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(demo_store.errors.IntegrityError):
         demo_store.db.execute("UPDATE addenda SET text = 'x' WHERE id = ?", [addendum.id])
 
 

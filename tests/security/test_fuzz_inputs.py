@@ -1,0 +1,186 @@
+"""Hypothesis fuzzing of every file parser and CLI input: no crash other than the documented
+one-line errors, and no partial write (RELIABILITY.md 4, 21, 24 and the CLI error contract)."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from note_assistant.cli import cli
+
+FUZZ = settings(max_examples=40, deadline=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+FORMAT_SAMPLE = (resources.files("note_formats") / "formats" / "soap.toml").read_text(encoding="utf-8")
+PROFILE_SAMPLE = (resources.files("note_assistant.checks") / "data" / "profiles" / "default.toml").read_text(encoding="utf-8")
+PLAN_SAMPLE = json.dumps({
+    "id": "plan-1", "client_id": "cl-1", "start_date": "2026-01-01", "review_due": "2026-04-01",
+    "problems": [{"id": "p1", "description": "Low mood", "goals": [{"id": "g1", "description": "Less",
+                  "objectives": [{"id": "o1", "description": "PHQ-9 < 10", "interventions": [
+                      {"id": "i1", "name": "CBT"}]}]}]}],
+})
+CLINIC_SAMPLE = 'name = "Riverside"\nprofile = "default"\n[thresholds]\nlate_entry_days = 3\n' \
+                '[[abbreviations.entries]]\nform = "IOP"\nexpansion = "intensive outpatient program"\n'
+NOTE_SAMPLE = "---\nclient: A\ndate: 2026-11-20\n---\nSubjective: fine\nObjective: ok\nAssessment: x\nPlan: next week\n"
+
+
+@st.composite
+def mutated(draw, sample: str):
+    """A valid sample with a random slice replaced: reaches deep into the parser."""
+    if draw(st.booleans()):
+        return draw(st.text(max_size=400))
+    start = draw(st.integers(0, len(sample)))
+    end = draw(st.integers(start, min(len(sample), start + 40)))
+    return sample[:start] + draw(st.text(max_size=20)) + sample[end:]
+
+
+@FUZZ
+@given(mutated(FORMAT_SAMPLE))
+def test_fuzz_format_files(text):
+    from note_formats.registry import FormatError, parse_format
+
+    try:
+        parse_format(text, "fuzz.toml")
+    except FormatError as exc:
+        assert str(exc).startswith("fuzz.toml: ")
+
+
+@FUZZ
+@given(mutated(PLAN_SAMPLE), st.sampled_from(["json", "toml"]))
+def test_fuzz_plan_files(text, kind):
+    from note_assistant.plans import PlanFileError, parse_plan
+
+    try:
+        parse_plan(text, "fuzz-plan", kind)
+    except PlanFileError as exc:
+        assert str(exc).startswith("fuzz-plan: ")
+
+
+@FUZZ
+@given(mutated(PROFILE_SAMPLE))
+def test_fuzz_profiles(text):
+    from note_assistant.checks.profiles import ProfileError, _parse
+
+    try:
+        _parse(text, "fuzz-profile")
+    except ProfileError as exc:
+        assert str(exc).startswith("fuzz-profile: ")
+
+
+@FUZZ
+@given(mutated(CLINIC_SAMPLE))
+def test_fuzz_clinic_configs(tmp_path_factory, text):
+    clinic = pytest.importorskip("note_assistant.clinic")
+    folder = tmp_path_factory.mktemp("clinic")
+    path = folder / "clinic.toml"
+    path.write_text(text, encoding="utf-8")
+    try:
+        clinic.load_clinic(path, use_settings=False)
+    except clinic.ClinicConfigError as exc:
+        assert "\n" not in str(exc).strip()
+
+
+@FUZZ
+@given(mutated(NOTE_SAMPLE))
+def test_fuzz_notes(text):
+    from note_formats import parse_note
+
+    from note_assistant import check_note
+
+    parsed = parse_note(text)
+    assert parsed.reconstruct() == text
+    for finding in check_note(text).findings:
+        assert 0 <= finding.start <= finding.end <= len(text)
+
+
+@FUZZ
+@given(st.text(max_size=300))
+def test_fuzz_key_files_and_recovery_keys(tmp_path_factory, text):
+    from note_assistant.storage import crypto
+
+    folder = tmp_path_factory.mktemp("keys")
+    crypto.keyfile_path(folder / "x.db").write_text(text, encoding="utf-8")
+    with pytest.raises(crypto.CryptoError):
+        crypto.unlock(folder / "x.db", "any passphrase")
+    try:
+        assert len(crypto.key_from_recovery_code(text)) == 32
+    except crypto.CryptoError:
+        pass
+
+
+def one_line_error(result) -> None:
+    """The CLI contract: exit 0/1, or exit 2 with exactly one stderr line; never a traceback."""
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output + result.stderr
+    if result.exit_code == 2:
+        lines = [line for line in result.stderr.splitlines() if line.startswith("note-assistant: error")]
+        assert len(lines) == 1, result.stderr
+
+
+@FUZZ
+@given(st.binary(max_size=600))
+def test_fuzz_cli_check_and_plan_inputs(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("cli")
+    note, plan, profile = folder / "n.md", folder / "p.json", folder / "x.toml"
+    for path in (note, plan, profile):
+        path.write_bytes(data)
+    runner = CliRunner()
+    for args in (["check", str(note)], ["check", "--json", str(note)], ["plan", "validate", str(plan)],
+                 ["check", "--profile", str(profile), str(note)]):
+        result = runner.invoke(cli, args)
+        one_line_error(result)
+        assert result.exit_code in (0, 1, 2)
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    db = tmp_path_factory.mktemp("fuzzdb") / "demo.db"
+    assert CliRunner().invoke(cli, ["--db", str(db), "demo"]).exit_code == 0
+    return db
+
+
+def _state(db: Path) -> tuple:
+    from note_assistant.storage import Store
+
+    store = Store(db)
+    try:
+        return store.audit_head(), store.db["users"].count, store.db["notes"].count
+    finally:
+        store.close()
+
+
+@FUZZ
+@given(st.text(max_size=40), st.sampled_from(["clinician", "trainee", "supervisor", "admin", "nurse"]),
+       st.text(max_size=30))
+def test_fuzz_cli_user_and_audit_inputs_leave_no_partial_write(demo_db, username, role, moment):
+    runner = CliRunner()
+    before = _state(demo_db)
+    bad = runner.invoke(cli, ["--db", str(demo_db), "users", "add", username, "--role", role,
+                              "--name", "X", "--as", "admin"], input="short\nshort\n")
+    one_line_error(bad)
+    assert bad.exit_code == 2
+    head, users, notes = _state(demo_db)
+    assert (users, notes) == before[1:]  # no account half-made
+    result = runner.invoke(cli, ["--db", str(demo_db), "audit-log", "--as", "admin", "--since", moment])
+    one_line_error(result)
+    head_arg = runner.invoke(cli, ["--db", str(demo_db), "db", "verify", "--expect-head", moment])
+    one_line_error(head_arg)
+
+
+@FUZZ
+@given(st.binary(max_size=300))
+def test_fuzz_restore_of_junk_writes_nothing(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("restore")
+    junk, target = folder / "junk.db", folder / "target.db"
+    junk.write_bytes(data)
+    result = CliRunner().invoke(cli, ["--db", str(folder / "x.db"), "db", "restore", str(junk),
+                                      "--to", str(target)])
+    one_line_error(result)
+    assert not target.exists() or result.exit_code == 0
+    assert not [p for p in folder.iterdir() if "restoring" in p.name]
