@@ -98,7 +98,8 @@ def _load(inner: str, kind: str) -> tuple[dict[str, object], str | None]:
         else:
             import yaml  # lazy: only notes with YAML front matter pay for it
 
-            data = yaml.load(inner, Loader=yaml.BaseLoader)  # every value a string
+            loader = getattr(yaml, "CBaseLoader", yaml.BaseLoader)  # libyaml when present: 10x faster
+            data = yaml.load(inner, Loader=loader)  # BaseLoader: every value a string
     except Exception as exc:  # noqa: BLE001 - any parser error is a user problem, reported
         line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return {}, f"front matter is not valid {kind.upper()}: {line}"

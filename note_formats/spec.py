@@ -47,6 +47,8 @@ class RequiredElement(_Strict):
     any_terms: list[str] = Field(default_factory=list)
     lexicon: str | None = None
     severity: Literal["error", "warning", "info"] = "warning"
+    source: str | None = None
+    """Where the requirement comes from (e.g. a payer audit item such as ``A4``)."""
 
     @model_validator(mode="after")
     def _has_a_test(self) -> "RequiredElement":

@@ -53,7 +53,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
                 finding = ctx.finding("FMT-ELEMENT-MISSING", first.start, first.body_start,
                                       section_title=spec.title, description=element.description,
                                       example=spec.example, data={"element": element.id})
-                yield finding.model_copy(update={"severity": element.severity})
+                update = {"severity": element.severity}
+                if element.source:
+                    update["source"] = element.source
+                yield finding.model_copy(update=update)
 
 
 @functools.lru_cache(maxsize=128)

@@ -71,16 +71,34 @@ def test_check_folder_recurses_and_stdin_works(tmp_path):
     assert json.loads(result.stdout)["path"] == "-"
 
 
-def test_clean_note_exits_zero(tmp_path):
+CLEAN = """---
+client: Jordan Ellis
+date: 2026-11-20
+start: 10:00
+end: 10:45
+cpt: 90834
+modality: individual, in person
+diagnosis: F41.0 Panic disorder
+---
+Subjective: Client reported one panic attack this week at work, down from three, and sleeping six hours a night.
+Objective: Alert, cooperative, affect anxious but reactive, speech normal rate. GAD-7 = 9 (last session 12).
+Assessment: Panic symptoms decreasing with interoceptive exposure; client completed two trials in session and rated fear 40/100, down from 70. Progress toward objective 1 continues. Panic still limits her commute and work meetings. Denies SI/HI; C-SSRS screen negative, risk low.
+Plan: Continue weekly CBT with daily exposure practice. Next session in one week.
+
+Signed: Dana Reyes, LCSW, 2026-11-20
+"""
+
+
+def test_complete_note_exits_zero_and_a_broken_one_exits_one(tmp_path):
     note = tmp_path / "ok.md"
-    note.write_text(
-        "Subjective: Client reported sleeping six hours and one panic attack this week at work.\n"
-        "Objective: Alert, cooperative, affect anxious but reactive, speech normal rate.\n"
-        "Assessment: Panic symptoms decreasing, progress toward objective 1 is steady and measurable.\n"
-        "Plan: Continue weekly CBT; next session in one week.\n"
-    )
-    result = run("check", "--profile", "default", str(note))
+    note.write_text(CLEAN)
+    result = run("check", "--json", str(note))
     assert result.exit_code == 0, result.output
+    assert all(f["severity"] != "error" for f in json.loads(result.stdout)["findings"])
+    note.write_text(CLEAN.replace("cpt: 90834", "cpt: 90837"))  # 45 minutes is not a 90837
+    result = run("check", "--json", str(note))
+    assert result.exit_code == 1
+    assert "DOC-CPT-TIME-MISMATCH" in {f["rule_id"] for f in json.loads(result.stdout)["findings"]}
 
 
 @pytest.mark.parametrize("args,message", [

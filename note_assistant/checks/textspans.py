@@ -1,0 +1,353 @@
+"""Small text helpers shared by the rule families: words, a light stemmer, sentences, clauses,
+quoted spans, negation and term patterns. Plain ``re``; no spaCy, so they run on every keystroke.
+"""
+
+from __future__ import annotations
+
+import bisect
+import functools
+import re
+import tomllib
+from collections.abc import Iterable, Iterator
+from importlib import resources
+from typing import Any
+
+WORD = re.compile(r"[A-Za-z][A-Za-z']*|\d+(?:\.\d+)?")
+_SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)|;\s+")
+_CLAUSE_BREAK = re.compile(
+    r"[.!?;\n]|,\s+(?=(?:but|however|although|though|yet|whereas|while|except|and\s+reports?|"
+    r"and\s+endorses?|and\s+states?)\b)|\b(?:but|however|although|though|except|whereas|"
+    r"aside\s+from|apart\s+from)\b",
+    re.IGNORECASE,
+)
+_SUFFIXES = (
+    "izations", "ization", "ations", "ation", "nesses", "ness", "ments", "ment", "ities", "ity",
+    "izing", "ising", "izes", "ises", "ized", "ised", "ize", "ise", "ingly", "ings", "ing",
+    "edly", "ed", "ies", "ied", "ly", "es", "s", "er", "ers", "al", "e",
+)
+
+
+def data_text(*parts: str) -> str:
+    """A data file under ``note_assistant/checks/data`` (read with importlib.resources)."""
+    entry = resources.files("note_assistant.checks").joinpath("data", *parts)
+    return entry.read_text(encoding="utf-8")
+
+
+def data_toml(*parts: str) -> dict[str, Any]:
+    return tomllib.loads(data_text(*parts))
+
+
+@functools.lru_cache(maxsize=20000)
+def stem(word: str) -> str:
+    """A light, deterministic stem: ``socializing``/``socialize``/``social`` -> ``soci``."""
+    w = word.lower().replace("'", "")
+    if w.isdigit():
+        return w
+    if len(w) <= 4:
+        return w[:-1] if len(w) == 4 and w.endswith("s") and not w.endswith(("ss", "us", "is")) else w
+    for rounds in range(2):
+        for suffix in _SUFFIXES:
+            if rounds and suffix in ("s", "e", "es", "ed"):
+                continue  # a second round only takes derivational endings (social-ly, social-ize)
+            floor = 3 if suffix in ("ing", "ed", "es", "s", "ings") else 4
+            root = w[: -len(suffix)]
+            if suffix == "s" and w.endswith(("ss", "us", "is")):
+                continue
+            if w.endswith(suffix) and len(root) >= floor and any(v in root for v in "aeiouy"):
+                w = root + ("y" if suffix in ("ies", "ied") else "")
+                break
+        else:
+            break
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "aeiouls":
+        w = w[:-1]  # running -> runn -> run
+    return w
+
+
+def trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Shrink ``start..end`` so it neither starts nor ends with whitespace."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence-like spans (also split at blank lines, list items and semicolons), trimmed."""
+    end = len(text) if end is None else end
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        s, e = trim(text, cursor, match.start())
+        if e > s:
+            spans.append((s, e))
+        cursor = match.end()
+    s, e = trim(text, cursor, end)
+    if e > s:
+        spans.append((s, e))
+    return spans
+
+
+def clause(text: str, start: int, end: int, reach: int = 160) -> tuple[int, int]:
+    """The clause around ``text[start:end]``: bounded by sentence ends, ';' and 'but'-words."""
+    lo = max(0, start - reach)
+    left = lo
+    for match in _CLAUSE_BREAK.finditer(text, lo, start):
+        left = match.end()
+    hi = min(len(text), end + reach)
+    match = _CLAUSE_BREAK.search(text, end, hi)
+    right = match.start() if match else hi
+    return left, right
+
+
+_QUOTES = re.compile(
+    r"\"[^\"\n]{1,400}\"|\u201c[^\u201d\n]{1,400}\u201d|\u2018[^\u2019\n]{1,400}\u2019(?![A-Za-z])"
+    r"|(?<![A-Za-z0-9])'(?=\S)[^\n]{1,400}?(?<=\S)'(?![A-Za-z0-9])"
+)
+
+
+def quoted_spans(text: str) -> list[tuple[int, int]]:
+    """Spans inside quotation marks (double, curly, or single quotes that are not apostrophes)."""
+    return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
+
+
+class SpanSet:
+    """Sorted, non-overlapping spans with a fast ``contains(offset)``."""
+
+    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self._starts = [s for s, _ in self.spans]
+
+    def contains(self, offset: int) -> bool:
+        index = bisect.bisect_right(self._starts, offset) - 1
+        return index >= 0 and self.spans[index][0] <= offset < self.spans[index][1]
+
+
+def term_pattern(terms: Iterable[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
+    """Whole-word alternation of literal terms, longest first; spaces match any whitespace."""
+    unique = sorted({t for t in terms if t}, key=len, reverse=True)
+    alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in unique) or r"(?!x)x"
+    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternation})(?![A-Za-z0-9])", flags)
+
+
+class Negation:
+    """NegEx-style negation from data: cues before a term in its clause, or right after it."""
+
+    def __init__(self, before: Iterable[str], after: Iterable[str], pseudo: Iterable[str] = (),
+                 window: int = 6) -> None:
+        self._before = re.compile(term_pattern(before).pattern, re.IGNORECASE)
+        after = sorted(after, key=len, reverse=True)
+        self._after = re.compile(r"^[\s:,-]*(?:" + "|".join(
+            re.escape(t).replace(r"\ ", r"\s+") for t in after
+        ) + r")(?![A-Za-z])", re.IGNORECASE) if after else None
+        self._pseudo = term_pattern(pseudo) if pseudo else None
+        self.window = window
+
+    def negated(self, text: str, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` is negated ("denies SI", "no history of cutting")."""
+        left, right = clause(text, start, end)
+        before = text[left:start]
+        tokens = WORD.findall(before)
+        near = " ".join(tokens[-self.window:])
+        if self._pseudo is not None and self._pseudo.search(near):
+            return False
+        if self._before.search(near):
+            return True
+        return bool(self._after and self._after.match(text[end:min(right, end + 40)]))
+
+
+def heading_span(parsed: Any, *keys: str) -> tuple[int, int]:
+    """The heading of the first section among ``keys`` (else the first section, else 0..0):
+    where a note-level finding points."""
+    sections = list(parsed.sections)
+    for key in keys:
+        for section in sections:
+            if section.key == key:
+                return trim(parsed.text, section.start, section.body_start)
+    if sections:
+        return trim(parsed.text, sections[0].start, sections[0].body_start)
+    return 0, 0
+
+
+# --- fast regexes: skip the scan when the text lacks every literal a match must start with ----
+
+try:
+    from re import _constants as _sre_c
+    from re import _parser as _sre_parse
+except ImportError:  # pragma: no cover - Python < 3.11
+    import sre_constants as _sre_c  # type: ignore[no-redef]
+    import sre_parse as _sre_parse  # type: ignore[no-redef]
+
+_ZERO_WIDTH = {_sre_c.AT, _sre_c.ASSERT, _sre_c.ASSERT_NOT}
+_REPEATS = {_sre_c.MAX_REPEAT, _sre_c.MIN_REPEAT, getattr(_sre_c, "POSSESSIVE_REPEAT", _sre_c.MAX_REPEAT)}
+_Prefixes = set[tuple[str, bool]] | None
+
+
+def _prefixes(items: list, ci: bool) -> _Prefixes:
+    """Literals one of which every match starts with ((literal, ignore case) pairs); None when
+    that cannot be shown (then the pattern is always run)."""
+    i = 0
+    while i < len(items):
+        op, av = items[i]
+        if op in _ZERO_WIDTH:
+            i += 1
+            continue
+        if op is _sre_c.LITERAL:
+            chars = []
+            while i < len(items) and items[i][0] is _sre_c.LITERAL:
+                chars.append(chr(items[i][1]))
+                i += 1
+            return {("".join(chars), ci)}
+        if op is _sre_c.SUBPATTERN:
+            _, add, remove, sub = av
+            if sub.getwidth()[0] == 0:
+                return None
+            inner_ci = (ci or bool(add & re.IGNORECASE)) and not (remove & re.IGNORECASE)
+            return _prefixes(list(sub.data), inner_ci)
+        if op is _sre_c.BRANCH:
+            found: set[tuple[str, bool]] = set()
+            for alternative in av[1]:
+                if alternative.getwidth()[0] == 0:
+                    return None
+                sub = _prefixes(list(alternative.data), ci)
+                if sub is None:
+                    return None
+                found |= sub
+            return found
+        if op in _REPEATS:
+            low, _, sub = av
+            head = _prefixes(list(sub.data), ci) if sub.getwidth()[0] > 0 else None
+            if head is None:
+                return None
+            if low == 0:
+                rest = _prefixes(items[i + 1:], ci)
+                return None if rest is None else head | rest
+            return head
+        if op is _sre_c.IN and all(o is _sre_c.LITERAL for o, _ in av):
+            return {(chr(v), ci) for _, v in av}
+        return None
+    return None
+
+
+_LOWER: list[tuple[str, str]] = [("", "")]
+
+
+def _lowered(text: str) -> str:
+    last = _LOWER[0]
+    if last[0] is text:
+        return last[1]
+    low = text.lower()
+    _LOWER[0] = (text, low)
+    return low
+
+
+class FastPattern:
+    """A compiled regex that first checks, with plain substring tests over the whole text, that
+    some literal every match must start with is present; the result is the regex's own."""
+
+    __slots__ = ("re", "pattern", "_gates")
+
+    def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
+        self.re = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
+        self.pattern = self.re.pattern
+        try:
+            parsed = _sre_parse.parse(self.re.pattern, self.re.flags & ~re.UNICODE)
+            gates = _prefixes(list(parsed.data), bool(self.re.flags & re.IGNORECASE))
+        except Exception:  # noqa: BLE001 - an unparseable pattern simply runs ungated
+            gates = None
+        self._gates = None if gates is None or any(not lit for lit, _ in gates) else [
+            (lit.lower() if ci else lit, ci) for lit, ci in gates
+        ]
+
+    def possible(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
+        """False when no match can exist in ``text[pos:endpos]`` (a short range is checked alone)."""
+        if self._gates is None:
+            return True
+        endpos = len(text) if endpos is None else endpos
+        if endpos - pos < len(text) // 2:
+            text = text[max(0, pos - 1):endpos]
+            low = None
+        else:
+            low = None
+        for literal, ci in self._gates:
+            if ci:
+                low = low if low is not None else (_lowered(text) if len(text) > 200 else text.lower())
+                if literal in low:
+                    return True
+            elif literal in text:
+                return True
+        return False
+
+    def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        if not self.possible(text, pos, endpos):
+            return None
+        return self.re.search(text, pos, len(text) if endpos is None else endpos)
+
+    def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
+        if not self.possible(text, pos, endpos):
+            return iter(())
+        return self.re.finditer(text, pos, len(text) if endpos is None else endpos)
+
+    def findall(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Any]:
+        if not self.possible(text, pos, endpos):
+            return []
+        return self.re.findall(text, pos, len(text) if endpos is None else endpos)
+
+    def match(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+        if not self.possible(text, pos, endpos):
+            return None
+        return self.re.match(text, pos, len(text) if endpos is None else endpos)
+
+
+def fast(pattern: str, flags: int = re.IGNORECASE) -> FastPattern:
+    """A whole-word :class:`FastPattern` for ``pattern``."""
+    return FastPattern(rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", flags)
+
+
+TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
+
+
+class TermIndex:
+    """Whole-word phrase lookup over tokens (faster than a regex alternation of many terms).
+
+    Matching ignores case and punctuation between words ("role-play" = "role play"), except for
+    short all-caps acronyms ("MI", "ACT"), which match their case only.
+    """
+
+    def __init__(self, terms: Iterable[str]) -> None:
+        self.loose: dict[str, str] = {}
+        self.strict: dict[str, str] = {}
+        sizes: dict[str, set[int]] = {}
+        for term in terms:
+            tokens = TOKEN.findall(term)
+            if not tokens:
+                continue
+            acronym = term.isupper() and len(term) <= 5 and " " not in term
+            key = " ".join(tokens) if acronym else " ".join(tokens).lower()
+            (self.strict if acronym else self.loose).setdefault(key, term)
+            sizes.setdefault(tokens[0].lower(), set()).add(len(tokens))
+        self.sizes = {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()}
+
+    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
+        """(start, end, term as listed) for each longest, non-overlapping occurrence."""
+        tokens = list(TOKEN.finditer(text, start, len(text) if end is None else end))
+        words = [t.group(0) for t in tokens]
+        lowers = [w.lower() for w in words]
+        found: list[tuple[int, int, str]] = []
+        i, n = 0, len(tokens)
+        while i < n:
+            step = 1
+            for size in self.sizes.get(lowers[i], ()):
+                if size > n - i:
+                    continue
+                term = self.loose.get(" ".join(lowers[i:i + size])) or self.strict.get(" ".join(words[i:i + size]))
+                if term:
+                    found.append((tokens[i].start(), tokens[i + size - 1].end(), term))
+                    step = size
+                    break
+            i += step
+        return found
+
+    def search(self, text: str, start: int = 0, end: int | None = None) -> tuple[int, int, str] | None:
+        hits = self.find(text, start, end)
+        return hits[0] if hits else None
