@@ -32,7 +32,8 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 
 
 def _register() -> None:
-    from . import check, db, demo, expand, export, plan  # noqa: F401 - commands register themselves
+    from . import audit_log, check, db, demo, expand, export, plan, users  # noqa: F401 - commands register themselves
+    from . import audit, config_cmd, convert, import_cmd  # noqa: F401 - clinics (issue #7)
 
 
 _register()
