@@ -11,6 +11,15 @@ from .base import fail
 from .inputs import read_inputs
 
 
+def abbreviation_json(a) -> dict:  # noqa: ANN001 - abbreviations.Abbreviation
+    return {
+        "text": a.text, "start": a.start, "end": a.end, "expansion": a.expansion,
+        "alternatives": [{"expansion": x.expansion, "confidence": round(x.confidence, 3)} for x in a.alternatives],
+        "confidence": round(a.confidence, 3), "source": a.source, "ambiguous": a.ambiguous,
+        "sense_id": a.sense_id,
+    }
+
+
 @cli.command()
 @click.argument("paths", nargs=-1, type=str)
 @click.option("--text", "inline", default=None, help="Expand this text instead of files.")
@@ -32,15 +41,15 @@ def expand(paths: tuple[str, ...], inline: str | None, as_json: bool) -> int:
         if as_json:
             click.echo(json.dumps({
                 "path": path,
-                "abbreviations": [a.to_json() for a in result.abbreviations],
+                "abbreviations": [abbreviation_json(a) for a in result.abbreviations],
                 "expanded_text": result.expanded_text,
             }, ensure_ascii=False))
             continue
         for a in result.abbreviations:
-            alts = ", ".join(f"{x['expansion']} {x['confidence']:.2f}" for x in a.to_json()["alternatives"])
-            flag = " (ambiguous)" if getattr(a, "ambiguous", False) else ""
-            click.echo(f"{path}: {a.text!r} -> {a.expansion} [{a.confidence:.2f}, {a.source}]{flag}"
-                       + (f"  alternatives: {alts}" if alts else ""))
+            alts = ", ".join(f"{x.expansion} {x.confidence:.2f}" for x in a.alternatives[:3])
+            flag = " (ambiguous: confirm)" if a.ambiguous else ""
+            click.echo(f"{path}:{a.start}-{a.end}: {a.text} -> {a.expansion} "
+                       f"[{a.confidence:.2f}, {a.source}]{flag}" + (f"; or {alts}" if alts else ""))
         click.echo("")
-        click.echo(result.expanded_text)
+        click.echo(result.expanded_text, nl=not result.expanded_text.endswith("\n"))
     return status

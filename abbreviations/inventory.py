@@ -1,0 +1,355 @@
+"""The sense inventory: layers of JSONL data compiled into fast look-up tables.
+
+Layers, from lowest to highest priority:
+
+``general``        built from public clinical inventories by ``tools/build_general.py``;
+``mental-health``  the curated layer with mental-health priors and cue words;
+``clinic``         a clinic's own house shorthand (``load_inventory(extra_paths=...)``).
+
+A higher layer wins for any spelling it knows. Senses of a lower layer that the winning entry
+does not list are kept as low-prior alternatives, sharing whatever prior mass the winner left
+unassigned (none, when the winner's priors add up to 1).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from .errors import InventoryError
+from .schema import InventoryEntry
+
+LAYER_FILES: tuple[tuple[str, str], ...] = (
+    ("general", "general.jsonl"),
+    ("mental-health", "mental_health.jsonl"),
+)
+"""Built-in layers, lowest priority first, as (source name, file in ``abbreviations/data``)."""
+
+Model = TypeVar("Model", bound=BaseModel)
+
+_MIN_PRIOR = 1e-4
+
+
+def read_jsonl(text: str, model: type[Model], name: str) -> list[Model]:
+    """Validate every non-blank line of ``text`` as ``model``.
+
+    Raises :class:`InventoryError` naming ``name``, the line and the offending field.
+    """
+    items: list[Model] = []
+    for lineno, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InventoryError(
+                f"{name}, line {lineno}: not valid JSON ({exc.msg}, column {exc.colno})",
+                path=name, line=lineno,
+            ) from None
+        try:
+            items.append(model.model_validate(data))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "(entry)"
+            label = f" (form {data['form']!r})" if isinstance(data, dict) and "form" in data else ""
+            raise InventoryError(
+                f"{name}, line {lineno}{label}, field '{field}': {first['msg']}",
+                path=name, line=lineno, field=field,
+            ) from None
+    return items
+
+
+def _data_text(filename: str) -> str:
+    return resources.files("abbreviations.data").joinpath(filename).read_text(encoding="utf-8")
+
+
+def cue_forms(cue: str) -> set[str]:
+    """The cue word and its regular inflections (``plan`` -> ``plans``, ``planned``...)."""
+    forms = {cue, cue + "s", cue + "es", cue + "ed", cue + "d", cue + "ing", cue + "'s"}
+    if cue.endswith("e"):
+        forms.add(cue[:-1] + "ing")
+    if cue.endswith("y") and len(cue) > 2:
+        forms.update({cue[:-1] + "ies", cue[:-1] + "ied"})
+    if len(cue) > 2 and cue[-1] not in "aeiouwxy" and cue[-2] in "aeiou" and cue[-3] not in "aeiou":
+        forms.update({cue + cue[-1] + "ed", cue + cue[-1] + "ing"})  # plan -> planned
+    return forms
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledSense:
+    """A sense ready for scoring."""
+
+    id: str
+    expansion: str
+    prior: float
+    log_prior: float
+    sections: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledEntry:
+    """An inventory entry ready for look-up and scoring."""
+
+    form: str
+    category: str
+    source: str
+    """Layer name: ``general``, ``mental-health`` or ``clinic``."""
+    senses: tuple[CompiledSense, ...]
+    cue_map: dict[str, tuple[tuple[int, float], ...]]
+    """Inflected cue word -> (sense index, weight) pairs: 1 for a sense's own cue,
+    ``DOMAIN_WEIGHT`` for a word of one of its domains."""
+    common_word: bool
+    require_cue: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """What a written token resolved to."""
+
+    entry: CompiledEntry
+    suffix: str
+    """``""``, ``"plural"`` (SSRIs), ``"possessive"`` (PCP's) or ``"past"`` (DC'd)."""
+
+
+DOMAIN_WEIGHT = 0.5
+"""A domain word's vote, relative to one of the sense's own cue words."""
+
+
+def cue_domains() -> dict[str, frozenset[str]]:
+    """The packaged topic word lists (``data/cue_domains.json``), read once."""
+    global _DOMAINS
+    if _DOMAINS is None:
+        raw = json.loads(_data_text("cue_domains.json"))
+        _DOMAINS = {name: frozenset(w.lower() for w in words)
+                    for name, words in raw.items() if not name.startswith("_")}
+    return _DOMAINS
+
+
+_DOMAINS: dict[str, frozenset[str]] | None = None
+
+
+def _compile(entry: InventoryEntry, source: str, origin: str = "") -> CompiledEntry:
+    senses = tuple(
+        CompiledSense(s.id, s.expansion, s.prior, math.log(max(s.prior, _MIN_PRIOR)),
+                      frozenset(s.sections))
+        for s in entry.senses
+    )
+    weights: dict[str, dict[int, float]] = {}
+    for index, sense in enumerate(entry.senses):
+        words: list[tuple[str, float]] = [(cue, 1.0) for cue in sense.cues]
+        for domain in sense.domains:
+            known = cue_domains().get(domain)
+            if known is None:
+                raise InventoryError(
+                    f"{origin or source}: entry {entry.form!r}, sense {sense.id!r}: unknown domain "
+                    f"{domain!r} (known: {', '.join(sorted(cue_domains()))})",
+                    path=origin, field="domains",
+                )
+            words.extend((word, DOMAIN_WEIGHT) for word in known)
+        for word, weight in words:
+            for form in (cue_forms(word) if not word.startswith("<") else {word}):
+                bucket = weights.setdefault(form, {})
+                bucket[index] = max(bucket.get(index, 0.0), weight)
+    cue_map = {word: tuple(sorted(bucket.items())) for word, bucket in weights.items()}
+    return CompiledEntry(entry.form, entry.category, source, senses, cue_map,
+                         entry.common_word, entry.require_cue)
+
+
+def _norm(text: str) -> str:
+    return text.lower().replace(".", "")
+
+
+def _expansion_key(expansion: str) -> str:
+    return " ".join("".join(ch if ch.isalnum() else " " for ch in expansion.lower()).split())
+
+
+class _Layer:
+    __slots__ = ("name", "exact", "folded", "size")
+
+    def __init__(self, name: str, entries: Iterable[InventoryEntry], origin: str) -> None:
+        self.name = name
+        self.exact: dict[str, CompiledEntry] = {}
+        self.folded: dict[str, CompiledEntry] = {}
+        self.size = 0
+        for entry in entries:
+            compiled = _compile(entry, name, origin)
+            self.size += 1
+            table, keys = (
+                (self.exact, [entry.form, *entry.variants]) if entry.case_sensitive
+                else (self.folded, [_norm(entry.form), *(_norm(v) for v in entry.variants)])
+            )
+            for key in keys:
+                other = table.get(key)
+                if other is not None and other.form != entry.form:
+                    raise InventoryError(
+                        f"{origin}: the spelling {key!r} belongs to both {other.form!r} and "
+                        f"{entry.form!r}; give it to one entry",
+                        path=origin, field="variants",
+                    )
+                table[key] = compiled
+
+    def get(self, text: str, *, exact_only: bool = False) -> CompiledEntry | None:
+        hit = self.exact.get(text)
+        if hit is None and not exact_only:
+            hit = self.folded.get(_norm(text))
+        return hit
+
+
+def _candidates(text: str) -> list[tuple[str, str, bool]]:
+    """Spellings to try for a written token: (text, suffix kind, exact spelling only)."""
+    out = [(text, "", False)]
+    if len(text) > 2 and text[-2:] in ("'s", "’s", "'S"):
+        out.append((text[:-2], "possessive", False))
+    elif len(text) > 2 and text[-2:] in ("'d", "’d", "'D"):
+        out.append((text[:-2], "past", False))
+    elif len(text) > 2 and text[-1] == "s":
+        # SSRIs, NSAIDs (any entry); pts, sxs, wks (only spellings listed exactly)
+        out.append((text[:-1], "plural", not text[:-1].isupper()))
+    if len(text) > 2 and text.endswith(".") and text.count(".") == 1:
+        out.append((text[:-1], "", False))
+    return out
+
+
+class Inventory:
+    """All layers, compiled; look up written tokens with :meth:`lookup`."""
+
+    def __init__(self, layers: Sequence[_Layer]) -> None:
+        self._layers = tuple(reversed(layers))  # highest priority first
+        self._memo: dict[str, Match | None] = {}
+
+    @property
+    def layer_sizes(self) -> dict[str, int]:
+        """Number of entries per layer name."""
+        sizes: dict[str, int] = {}
+        for layer in self._layers:
+            sizes[layer.name] = sizes.get(layer.name, 0) + layer.size
+        return sizes
+
+    def __len__(self) -> int:
+        return sum(layer.size for layer in self._layers)
+
+    def lookup(self, text: str) -> Match | None:
+        """Resolve a written token (``SI``, ``s/p``, ``SSRIs``, ``DC'd``) or return ``None``."""
+        try:
+            return self._memo[text]
+        except KeyError:
+            pass
+        result = self._resolve(text)
+        if len(self._memo) > 200_000:
+            self._memo.clear()
+        self._memo[text] = result
+        return result
+
+    def _resolve(self, text: str) -> Match | None:
+        """The highest layer that knows the spelling (as written, or without a plural,
+        possessive or past ending) wins; lower layers knowing the same base join in."""
+        candidates = _candidates(text)
+        for index, layer in enumerate(self._layers):
+            for candidate, suffix, exact_only in candidates:
+                hit = layer.get(candidate, exact_only=exact_only)
+                if hit is None:
+                    continue
+                if suffix and (hit.require_cue or hit.common_word or (
+                        layer.name == "general" and not candidate.isupper())):
+                    continue  # "his" is not HI + s, "has" not ha + s, "does" not DOE + s
+                lower = [
+                    other for deeper in self._layers[index + 1:]
+                    if (other := deeper.get(candidate, exact_only=exact_only)) is not None
+                ]
+                return Match(self._merge([hit, *lower]), suffix)
+        return None
+
+    @staticmethod
+    def _merge(hits: list[CompiledEntry]) -> CompiledEntry:
+        winner = hits[0]
+        leftover = 1.0 - sum(s.prior for s in winner.senses)
+        if len(hits) == 1 or leftover <= 1e-6:
+            return winner
+        known = {_expansion_key(s.expansion) for s in winner.senses}
+        extra: list[CompiledSense] = []
+        for lower in hits[1:]:
+            total = sum(s.prior for s in lower.senses) or 1.0
+            for sense in lower.senses:
+                key = _expansion_key(sense.expansion)
+                if key in known:
+                    continue
+                known.add(key)
+                prior = leftover * sense.prior / total
+                extra.append(CompiledSense(sense.id, sense.expansion, prior,
+                                           math.log(max(prior, _MIN_PRIOR)), sense.sections))
+            leftover = 0.0  # only the nearest lower layer shares the mass
+        if not extra:
+            return winner
+        return CompiledEntry(winner.form, winner.category, winner.source,
+                             winner.senses + tuple(extra), winner.cue_map,
+                             winner.common_word, winner.require_cue)
+
+
+def _read_path(path: Path) -> list[InventoryEntry]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InventoryError(f"{path}: cannot read ({exc.strerror})", path=str(path)) from None
+    return read_jsonl(text, InventoryEntry, str(path))
+
+
+_BUILTIN: list[_Layer] | None = None
+_CACHE: dict[tuple, Inventory] = {}
+
+
+def _builtin_layers() -> list[_Layer]:
+    global _BUILTIN
+    if _BUILTIN is None:
+        _BUILTIN = [
+            _Layer(name, read_jsonl(_data_text(filename), InventoryEntry, filename), filename)
+            for name, filename in LAYER_FILES
+        ]
+    return _BUILTIN
+
+
+def load_inventory(
+    extra_paths: Iterable[str | os.PathLike[str]] = (),
+    *,
+    extra_entries: Iterable[InventoryEntry | dict] = (),
+) -> Inventory:
+    """The built-in layers plus a clinic's house shorthand, compiled and cached per process.
+
+    ``extra_paths`` are JSONL files in the inventory schema (later files win); ``extra_entries``
+    are entries given directly (as models or dicts) and win over everything. A bad entry raises
+    :class:`InventoryError` naming the file, line and field.
+    """
+    paths = [Path(p) for p in extra_paths]
+    given = list(extra_entries)
+    key: tuple = tuple((str(p), _stamp(p)) for p in paths)
+    if not given and key in _CACHE:
+        return _CACHE[key]
+    layers = list(_builtin_layers())
+    for path in paths:
+        layers.append(_Layer("clinic", _read_path(path), str(path)))
+    if given:
+        text = "\n".join(
+            e.model_dump_json() if isinstance(e, InventoryEntry) else json.dumps(e) for e in given
+        )
+        layers.append(_Layer("clinic", read_jsonl(text, InventoryEntry, "extra_entries"),
+                             "extra_entries"))
+        return Inventory(layers)
+    inventory = Inventory(layers)
+    _CACHE[key] = inventory
+    return inventory
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0)
+    return (stat.st_mtime_ns, stat.st_size)

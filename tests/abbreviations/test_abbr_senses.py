@@ -1,0 +1,202 @@
+"""Choosing senses from context, note definitions, written forms, and the expanded text."""
+
+from __future__ import annotations
+
+import pytest
+
+from abbreviations import expand
+
+
+def sense_of(text: str, written: str, occurrence: int = 0, **kwargs) -> str:
+    result = expand(text, **kwargs)
+    found = [a for a in result.abbreviations if a.text == written]
+    assert len(found) > occurrence, f"{written!r} not found in {[a.text for a in result.abbreviations]}"
+    return found[occurrence].expansion
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "expected"),
+    [
+        ("Used MI to explore ambivalence about drinking; reflections elicited change talk.", "MI",
+         "motivational interviewing"),
+        ("Father died of an MI at 52; client worries about her own heart.", "MI", "myocardial infarction"),
+        ("Practiced ACT defusion exercises and clarified values.", "ACT", "acceptance and commitment therapy"),
+        ("Referred to the ACT team for outreach and medication delivery given SPMI.", "ACT",
+         "assertive community treatment"),
+        ("Attends NA meetings twice weekly and has a sponsor.", "NA", "Narcotics Anonymous"),
+        ("Legal history: NA.", "NA", "not applicable"),
+        ("Went to the ED after the overdose and was admitted.", "ED", "emergency department"),
+        ("ED behaviors: restricting meals and purging twice this week.", "ED", "eating disorder"),
+        ("Recommend step down to a lower LOC (IOP).", "LOC", "level of care"),
+        ("Fell and hit her head with brief LOC; no seizure.", "LOC", "loss of consciousness"),
+        ("Discussed DC planning with the inpatient unit social worker.", "DC", "discharge"),
+        ("Prescriber will DC sertraline because of side effects and start a taper.", "DC", "discontinue"),
+        ("Pt denies SI, plan or intent; safety plan reviewed.", "SI", "suicidal ideation"),
+        ("Chronic SI joint pain in the lower back, seeing a chiropractor.", "SI", "sacroiliac"),
+        ("PT reports improved sleep and denies HI.", "PT", "patient"),
+        ("Attending PT twice weekly for knee rehab exercises after surgery.", "PT", "physical therapy"),
+        ("Lifetime SA x2 by overdose, last attempt in 2019.", "SA", "suicide attempt"),
+        ("Completed SA evaluation; referred to substance use treatment program for alcohol.", "SA",
+         "substance abuse"),
+        ("Billed CPT 90837 for a 55-minute session.", "CPT", "Current Procedural Terminology"),
+        ("Session 4 of CPT: reviewed stuck points and the impact statement.", "CPT",
+         "cognitive processing therapy"),
+        ("Continued PE: imaginal exposure with SUDS ratings.", "PE", "prolonged exposure"),
+        ("RTC in 2 weeks.", "RTC", "return to clinic"),
+        ("Adolescent was admitted to an RTC for 3 months of residential treatment.", "RTC",
+         "residential treatment center"),
+        ("Bupropion XL moved to ER formulation, 150 mg tablet daily.", "ER", "extended release"),
+        ("Taken to the ER by police for evaluation.", "ER", "emergency room"),
+        ("Met with CM to coordinate housing application.", "CM", "case manager"),
+        ("SH: lives with partner, works full time, smokes 1 ppd.", "SH", "social history"),
+        ("Denies SH urges since last session; no new cuts.", "SH", "self-harm"),
+        ("Hx of OD on heroin, carries naloxone.", "OD", "overdose"),
+        ("Attends AA and NA meetings with her sponsor.", "AA", "Alcoholics Anonymous"),
+    ],
+)
+def test_sense_from_context(text, written, expected):
+    assert sense_of(text, written) == expected
+
+
+def test_same_form_two_senses_in_one_note():
+    text = ("Plan: CPT for PTSD, session 5 reviewed stuck points. "
+            "Billing: CPT 90834, 45 minutes, claim submitted.")
+    result = expand(text)
+    senses = [a.expansion for a in result.abbreviations if a.form == "CPT"]
+    assert senses == ["cognitive processing therapy", "Current Procedural Terminology"]
+
+
+def test_section_moves_the_choice():
+    text = "MI noted."
+    without = expand(text)
+    mi = next(a for a in without.abbreviations if a.form == "MI")
+    assert mi.ambiguous  # "MI noted." alone says nothing
+    with_section = expand(text, sections=[(0, len(text), "intervention")])
+    chosen = next(a for a in with_section.abbreviations if a.form == "MI")
+    assert chosen.expansion == "motivational interviewing"
+    assert chosen.confidence > mi.confidence
+    via_callable = expand(text, sections=lambda offset: "intervention")
+    assert next(a for a in via_callable.abbreviations if a.form == "MI").confidence == chosen.confidence
+
+
+def test_ambiguous_forms_offer_alternatives():
+    result = expand("LOC discussed.")
+    loc = result.abbreviations[0]
+    assert loc.ambiguous
+    assert {alt.expansion for alt in loc.alternatives} >= {"loss of consciousness"}
+    assert abs(loc.confidence + sum(a.confidence for a in loc.alternatives) - 1.0) < 0.02
+    assert result.ambiguous == [loc]
+
+
+def test_clear_forms_are_not_ambiguous():
+    result = expand("Client completed the PHQ-9 and denies SI.")
+    assert [a.ambiguous for a in result.abbreviations] == [False, False]
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "expansion"),
+    [
+        ("We practiced acceptance and commitment therapy (ACT) again; ACT homework assigned.", "ACT",
+         "acceptance and commitment therapy"),
+        ("Enrolled in assertive community treatment (ACT) last year. ACT visits weekly.", "ACT",
+         "assertive community treatment"),
+        ("The MI (motivational interviewing) stance was kept. MI again next week.", "MI",
+         "motivational interviewing"),
+        ("Started the Wellness Recovery Action Plan (WRAP) and a new Daily Mood Log (DML).", "DML",
+         "Daily Mood Log"),
+    ],
+)
+def test_definitions_in_the_note_win(text, written, expansion):
+    result = expand(text)
+    found = [a for a in result.abbreviations if a.text == written]
+    assert found and all(a.expansion == expansion for a in found)
+    assert all(a.source == "note-definition" and a.confidence == 1.0 for a in found)
+    assert sum(a.is_definition for a in found) == 1
+
+
+def test_note_definition_beats_context_that_points_elsewhere():
+    text = ("Client is in assertive community treatment (ACT). "
+            "ACT values and defusion were not discussed.")
+    later = [a for a in expand(text).abbreviations if a.text == "ACT"][-1]
+    assert later.expansion == "assertive community treatment"
+
+
+@pytest.mark.parametrize(
+    ("text", "written", "expansion", "form"),
+    [
+        ("Tried two SSRIs without benefit.", "SSRIs", "selective serotonin reuptake inhibitors", "SSRI"),
+        ("Called the PCP's office.", "PCP", "primary care provider", "PCP"),
+        ("Sertraline was DC'd last week due to side effects.", "DC'd", "discontinued", "DC"),
+        ("Client was D/C'd from the inpatient unit yesterday.", "D/C'd", "discharged", "DC"),
+        ("Client denies S.I. today.", "S.I.", "suicidal ideation", "SI"),
+        ("Denies s.i. and h.i.", "s.i.", "suicidal ideation", "SI"),
+        ("Both pts were seen.", "pts", "patients", "pt"),
+        ("Takes sertraline b.i.d. with food.", "b.i.d.", "twice daily", "BID"),
+        ("Referred to 2 IOPs in the area.", "IOPs", "intensive outpatient programs", "IOP"),
+    ],
+)
+def test_written_forms(text, written, expansion, form):
+    found = next(a for a in expand(text).abbreviations if a.text == written)
+    assert (found.expansion, found.form) == (expansion, form)
+    assert text[found.start:found.end] == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thank you, see you next week.",
+        "Client wants to act on her values and add a walk to her day.",
+        "She is in the US for school and it is going well.",
+        "IN THE OFFICE CLIENT WAS CALM AND ADD ODD DETAILS OF THE ACT.",
+        "Hi, she said, with a bid to reconnect.",
+        "It was odd, she said, to act in the play.",
+    ],
+)
+def test_ordinary_words_are_not_abbreviations(text):
+    assert expand(text).abbreviations == []
+
+
+def test_expanded_text_is_exact():
+    text = ("Pt denies SI/HI. Used acceptance and commitment therapy (ACT); ACT homework given. "
+            "Tried 2 SSRIs; sertraline DC'd. RTC in 2 wks.")
+    result = expand(text)
+    assert result.expanded_text == (
+        "Patient denies suicidal ideation/homicidal ideation. Used acceptance and commitment "
+        "therapy (ACT); acceptance and commitment therapy homework given. Tried 2 selective "
+        "serotonin reuptake inhibitors; sertraline discontinued. Return to clinic in 2 weeks."
+    )
+    for span in result.expanded_spans:
+        assert result.expanded_text[span.start:span.end].lower() == span.abbreviation.expansion.lower()
+
+
+def test_expanded_text_marks_ambiguous_expansions():
+    result = expand("LOC noted with client.")
+    assert result.expanded_text.endswith(" noted with client.")
+    (span,) = result.expanded_spans
+    assert span.ambiguous
+    assert result.expanded_text[span.start:span.end] in {"Level of care", "Loss of consciousness"}
+
+
+def test_text_without_abbreviations_is_unchanged():
+    text = "Client reported feeling calmer this week and slept well.\n\nPlan: continue weekly."
+    result = expand(text)
+    assert result.abbreviations == [] and result.expanded_text == text
+
+
+def test_extra_entries_add_house_shorthand_for_one_call():
+    entry = {"form": "WRC", "case_sensitive": True, "category": "clinic",
+             "senses": [{"id": "wellness-room", "expansion": "wellness recovery center", "prior": 1}]}
+    result = expand("Client visited the WRC.", extra_entries=[entry])
+    assert [(a.text, a.expansion, a.source) for a in result.abbreviations] == [
+        ("WRC", "wellness recovery center", "clinic")]
+    assert expand("Client visited the WRC.").abbreviations == []
+
+
+def test_output_is_json_ready():
+    import json
+
+    result = expand("Denies SI.")
+    data = json.loads(json.dumps([a.to_dict() for a in result.abbreviations]))
+    assert data[0]["expansion"] == "suicidal ideation"
+    assert set(data[0]) >= {"text", "start", "end", "expansion", "alternatives", "confidence",
+                            "source", "sense_id", "ambiguous"}

@@ -1,0 +1,86 @@
+"""The clinical tokenizer: shorthand stays whole, doses and scores split sensibly."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from abbreviations.tokenizer import make_clinical_tokenizer, use_clinical_tokenizer
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return use_clinical_tokenizer(spacy.blank("en"))
+
+
+def words(nlp, text: str) -> list[str]:
+    return [t.text for t in nlp.make_doc(text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sertraline 50 mg b.i.d.", ["sertraline", "50", "mg", "b.i.d."]),
+        ("pt s/p MVA", ["pt", "s/p", "MVA"]),
+        ("c/o HA", ["c/o", "HA"]),
+        ("A&Ox4, calm", ["A&Ox4", ",", "calm"]),
+        ("f/u in 2 wks", ["f/u", "in", "2", "wks"]),
+        ("seen w/o mom", ["seen", "w/o", "mom"]),
+        ("w/o.", ["w/o", "."]),
+        ("DC'd from unit", ["DC'd", "from", "unit"]),
+        ("D/C sertraline", ["D/C", "sertraline"]),
+        ("D/C'd today", ["D/C'd", "today"]),
+        ("h/o SI", ["h/o", "SI"]),
+        ("denies SI/HI.", ["denies", "SI", "/", "HI", "."]),
+        ("S.I./H.I.: denied", ["S.I.", "/", "H.I.", ":", "denied"]),
+        ("Legal: N/A.", ["Legal", ":", "N/A", "."]),
+        ("lives w/mother", ["lives", "w/", "mother"]),
+        ("PHQ-9 of 12", ["PHQ-9", "of", "12"]),
+        ("GAD-7=9", ["GAD-7", "=", "9"]),
+        ("C-SSRS negative", ["C-SSRS", "negative"]),
+        ("TF-CBT and CBT-I", ["TF-CBT", "and", "CBT-I"]),
+        ("0.5 mg", ["0.5", "mg"]),
+        ("10mg", ["10", "mg"]),
+        ("5mL", ["5", "mL"]),
+        ("10U", ["10", "U"]),
+        ("on 2026-11-26.", ["on", "2026-11-26", "."]),
+        ("on 11/26/2026", ["on", "11/26/2026"]),
+        ("at 10:30", ["at", "10:30"]),
+        ("at 2pm", ["at", "2", "pm"]),
+        ("at 10:30am", ["at", "10:30", "am"]),
+        ("rated 7/10", ["rated", "7/10"]),
+        ("PCP's office", ["PCP", "'s", "office"]),
+        ("SSRIs", ["SSRIs"]),
+        ("Dr. Smith", ["Dr.", "Smith"]),
+        ("don't", ["do", "n't"]),
+    ],
+)
+def test_clinical_tokens(nlp, text, expected):
+    assert words(nlp, text) == expected
+
+
+def test_default_tokenizer_differs_where_it_matters():
+    """Guards the test table above: spaCy's own rules split these apart."""
+    plain = spacy.blank("en")
+    assert [t.text for t in plain("s/p")] != ["s/p"]
+    assert [t.text for t in plain("C-SSRS")] != ["C-SSRS"]
+
+
+def test_cache_warming_changes_nothing(nlp):
+    """The wrapper's cache fix gives exactly the wrapped tokenizer's tokens, repeatedly."""
+    text = (
+        "Dr. Lee saw pt today. Client can't sleep; c/o HA x3d. Sertraline 50mg b.i.d., "
+        "f/u 2026-11-26 @ 10:30. PHQ-9 = 14, GAD-7 9, C-SSRS neg. DC'd from IOP w/o issues."
+    )
+    inner = nlp.tokenizer.tokenizer
+    for _ in range(3):
+        assert [t.text for t in nlp.make_doc(text)] == [t.text for t in inner(text)]
+        assert nlp.make_doc(text).text == text
+
+
+def test_make_clinical_tokenizer_does_not_modify_nlp():
+    nlp = spacy.blank("en")
+    before = nlp.tokenizer
+    tokenizer = make_clinical_tokenizer(nlp)
+    assert nlp.tokenizer is before
+    assert [t.text for t in tokenizer("s/p")] == ["s/p"]
