@@ -21,6 +21,13 @@ from .profiles import RuleProfile, load_profile
 #: ``NEEDS_DOC`` (True when it reads the spaCy Doc).
 FAMILIES: list[str] = [
     "note_assistant.checks.structure",
+    "note_assistant.checks.process_content",
+    "note_assistant.checks.abbreviations",
+    "note_assistant.checks.documentation",
+    "note_assistant.checks.risk",
+    "note_assistant.checks.plan_alignment",
+    "note_assistant.checks.cloning",
+    "note_assistant.checks.stigmatizing",
 ]
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}

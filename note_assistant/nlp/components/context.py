@@ -1,0 +1,152 @@
+"""ConText-style reasoning inside one sentence: scopes of modifiers, then decisions.
+
+A modifier hit (direction FORWARD, BACKWARD or BIDIRECTIONAL) covers the words after and/or
+before it, up to the sentence edge, a TERMINATE cue (";", "but", "though" ...) or its
+``max_scope`` in words. A decision fires on a target hit when the modifiers covering the target
+and the other hits in the sentence satisfy it (see ``Decision``). Hits inside client quotes
+never act as modifiers.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections.abc import Sequence
+
+from .matcher import Hit
+from .rules import Decision
+
+_SCOPED = frozenset({"FORWARD", "BACKWARD", "BIDIRECTIONAL"})
+
+
+def drop_contained(hits: list[Hit]) -> list[Hit]:
+    """Remove modifier hits lying inside a longer cue hit (pseudo-modifier behaviour).
+
+    A modifier goes when a longer modifier contains it ("may" inside "may benefit", "client"
+    inside "client believes") or when a longer target contains it and starts before it ("not"
+    inside "has not made that link", "her" inside "out of her depth"). A modifier at the start
+    of a longer target stays ("husband" in "husband's") but does not modify that target (see
+    ``_covers``). A target inside a longer target of its own category goes; inside another
+    category it stays ("wish" inside "a wish to"). ``hits`` is sorted by start, longest first.
+    """
+    if len(hits) < 2:
+        return hits
+    kept: list[Hit] = []
+    for i, hit in enumerate(hits):
+        if hit.cue is None:
+            kept.append(hit)
+            continue
+        length = hit.end - hit.start
+        inside = False
+        for j in range(i):
+            other = hits[j]
+            if (other.cue is None or hit.end > other.end
+                    or other.end - other.start <= length):
+                continue
+            if hit.is_modifier:
+                inside = other.is_modifier or other.start < hit.start
+            else:
+                inside = other.category == hit.category
+            if inside:
+                break
+        if not inside:
+            kept.append(hit)
+    return kept
+
+
+def set_scopes(hits: Sequence[Hit], sent_start: int, sent_end: int,
+               word_starts: Sequence[int]) -> None:
+    """Give every scoped modifier hit its ``(start, end)`` character scope."""
+    terminators = [h for h in hits if h.cue is not None and h.cue.direction == "TERMINATE"
+                   and not h.quoted]
+    for hit in hits:
+        cue = hit.cue
+        if cue is None or cue.direction not in _SCOPED or hit.quoted:
+            continue
+        if cue.terminated_by:
+            ends = sorted(terminators + [h for h in hits if h.category in cue.terminated_by
+                                         and not h.quoted], key=lambda h: h.start)
+        else:
+            ends = terminators
+        lo, hi = hit.start, hit.end
+        if cue.direction in ("FORWARD", "BIDIRECTIONAL"):
+            hi = sent_end
+            for term in ends:
+                if term.start >= hit.end:
+                    hi = min(hi, term.start)
+                    break
+            if cue.max_scope is not None:
+                i = bisect_left(word_starts, hit.end) + cue.max_scope
+                if i < len(word_starts):
+                    hi = min(hi, word_starts[i])
+        if cue.direction in ("BACKWARD", "BIDIRECTIONAL"):
+            lo = sent_start
+            for term in ends:
+                if term.end <= hit.start:
+                    lo = max(lo, term.end)
+            if cue.max_scope is not None:
+                i = bisect_left(word_starts, hit.start) - cue.max_scope
+                if i >= 0:
+                    lo = max(lo, word_starts[i])
+        hit.scope = (lo, hi)
+    for hit in hits:
+        if hit.scope is not None and hit.cue is not None and hit.cue.cancelled_by:
+            for other in hits:
+                if (other.start < hit.start and other.category in hit.cue.cancelled_by
+                        and _covers(other, hit)):
+                    hit.scope = None
+                    break
+
+
+def _covers(modifier: Hit, target: Hit) -> bool:
+    """Whether the modifier's scope reaches the target (not one starting with it: same phrase)."""
+    scope = modifier.scope
+    return scope is not None and modifier.start != target.start and (
+        scope[0] <= target.start < scope[1] or scope[0] < target.end <= scope[1])
+
+
+def evaluate(decision: Decision, hits: Sequence[Hit], sent_end: int,
+             word_starts: Sequence[int]) -> Hit | None:
+    """The target hit on which ``decision`` fires in this sentence, or None."""
+    targets = [
+        h for h in hits if h.category in decision.target and (
+            decision.target_quoted == "include"
+            or (decision.target_quoted == "only") == h.quoted
+        )
+    ]
+    if not targets:
+        return None
+    counted = hits if decision.count_quoted else [h for h in hits if not h.quoted]
+    present = {h.category for h in counted}
+    if decision.sentence_none and present.intersection(decision.sentence_none):
+        return None
+    if decision.sentence_any and not present.intersection(decision.sentence_any):
+        return None
+    if decision.min_score:
+        seen: set[tuple[int, int]] = set()
+        score = 0
+        for h in counted:
+            if h.category in decision.score and (h.start, h.end) not in seen:
+                seen.add((h.start, h.end))
+                score += h.weight
+        if score < decision.min_score:
+            return None
+    modifiers = [h for h in hits if h.scope is not None]
+    for target in targets:
+        covering = {m.category for m in modifiers if _covers(m, target)}
+        if decision.in_scope_any and not covering.intersection(decision.in_scope_any):
+            continue
+        if covering.intersection(decision.in_scope_none):
+            continue
+        if decision.after_any and not any(
+            h.category in decision.after_any and not h.quoted and h.start > target.start
+            and bisect_left(word_starts, h.start) - bisect_left(word_starts, target.end)
+            <= decision.after_within
+            for h in hits
+        ):
+            continue
+        if decision.min_words_after:
+            words = bisect_left(word_starts, sent_end) - bisect_left(word_starts, target.end)
+            if words < decision.min_words_after:
+                continue
+        return target
+    return None

@@ -1,0 +1,98 @@
+"""Process-content family: findings for sentences that belong in the psychotherapy note."""
+
+from __future__ import annotations
+
+import pytest
+from checks_support import GOOD_SOAP, ids, run, soap
+
+from note_assistant.checks import check_note, process_content
+from note_assistant.checks.catalogue import rule
+
+RULES = {
+    "countertransference": "PC-COUNTERTRANSFERENCE",
+    "speculation": "PC-SPECULATION",
+    "transference-defence": "PC-TRANSFERENCE",
+    "dream-fantasy": "PC-DREAM",
+    "intimate-detail": "PC-INTIMATE-DETAIL",
+    "third-party": "PC-THIRD-PARTY",
+}
+
+EXAMPLES = {
+    "countertransference": "I noticed I was rushing to end the session because she bores me.",
+    "speculation": "Possibly her overspending is a way of filling the emptiness the divorce left.",
+    "transference-defence": "Denial seems to be protecting her from the reality of the diagnosis.",
+    "dream-fantasy": "She dreamt her house was flooding while her father watched, which seems "
+                     "to reflect how overwhelmed she feels.",
+    "intimate-detail": "He described in detail how his coach touched him in the locker room "
+                       "after practice when he was 12.",
+    "third-party": "Her brother-in-law Marco is undocumented and works under a cousin's name.",
+}
+
+
+def note_with(sentence: str) -> str:
+    return soap(
+        "Client reports poor sleep and low mood this week.",
+        "Affect constricted; speech normal.",
+        f"Moderate depressive symptoms; PHQ-9 = 14. {sentence} Denies SI/HI; risk low.",
+        "Continue weekly CBT; next session in one week.",
+    )
+
+
+def test_catalogue_entries() -> None:
+    for rule_id in RULES.values():
+        spec = rule(rule_id)
+        assert spec.category == "process-content"
+        assert spec.severity == "warning"
+        assert "45 CFR 164.501" in spec.source and "A18" in spec.source
+        assert "psychotherapy note" in spec.suggestion.lower()
+        assert "e.g." in spec.suggestion  # an example rewording
+
+
+@pytest.mark.parametrize("subcategory", sorted(EXAMPLES))
+def test_each_subcategory_gives_one_sentence_finding(subcategory: str) -> None:
+    sentence = EXAMPLES[subcategory]
+    text = note_with(sentence)
+    findings = run(process_content, text)
+    assert ids(findings) == [RULES[subcategory]]
+    (finding,) = findings
+    assert finding.text == sentence
+    assert text[finding.start:finding.end] == sentence
+    assert finding.category == "process-content" and finding.severity == "warning"
+    assert finding.section == "assessment"
+    assert finding.cue and finding.cue in sentence
+    assert f'"{finding.cue}"' in finding.message
+    assert finding.data["subcategory"] == subcategory
+    assert (finding.data["sentence_start"], finding.data["sentence_end"]) == (
+        finding.start, finding.end)
+    assert text[finding.data["cue_start"]:finding.data["cue_end"]] == finding.cue
+
+
+def test_engine_reports_the_same_through_the_pipeline() -> None:
+    sentence = EXAMPLES["speculation"]
+    text = note_with(sentence)
+    findings = [f for f in check_note(text).findings if f.category == "process-content"]
+    assert [(f.rule_id, f.text) for f in findings] == [("PC-SPECULATION", sentence)]
+
+
+@pytest.mark.parametrize("sentence", [
+    "Client believes her anger at her boss is really about her father.",
+    "No transference issues noted.",
+    "Client may benefit from weekly sessions.",
+    "Nightmares about the assault 3x/week; imagery rehearsal started.",
+    "Client stated, \"I feel like you're judging me.\"",
+    "Client appeared guarded and defensive when asked about alcohol use.",
+    "Client reported a history of sexual abuse in childhood; details not elicited.",
+    "Client reports stress related to her sister's legal problems.",
+])
+def test_progress_note_content_is_left_alone(sentence: str) -> None:
+    assert run(process_content, note_with(sentence)) == []
+
+
+def test_a_complete_progress_note_has_no_process_content_findings() -> None:
+    assert run(process_content, GOOD_SOAP) == []
+
+
+def test_several_sentences_each_get_their_own_finding() -> None:
+    text = note_with(EXAMPLES["countertransference"] + " " + EXAMPLES["third-party"])
+    findings = run(process_content, text)
+    assert [f.text for f in findings] == [EXAMPLES["countertransference"], EXAMPLES["third-party"]]

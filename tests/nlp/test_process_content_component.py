@@ -1,0 +1,269 @@
+"""note_assistant_process_content: what it flags, what it leaves, and how it reports.
+
+Every sentence here is synthetic and written for these tests.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+import note_assistant.nlp.components  # noqa: F401 - registers the factories
+from note_assistant.nlp import get_nlp
+
+POSITIVES = {
+    "countertransference": [
+        "I felt a flash of irritation when he mocked the homework.",
+        "Writer noticed a strong urge to call his mother myself.",
+        "Clinician felt bored and drifted for most of the hour.",
+        "Note to self: stop rushing to reassure her.",
+        "Part of me was glad the session ended early.",
+        "Hard to stay awake during the last half hour.",
+        "I secretly hope he quits so I don't have to deal with his lawyer.",
+    ],
+    "speculation": [
+        "Perhaps her overeating is a way to protect herself from unwanted attention.",
+        "I suspect the cleaning rituals keep the grief at bay.",
+        "Writer hypothesizes that his procrastination protects him from the risk of failure.",
+        "Unconsciously, she may be trying to fail the course so she can stay home.",
+        "Could the headaches be about not wanting to visit her father?",
+    ],
+    "transference-defence": [
+        "She seems to experience me as critical, just as she described her father.",
+        "Intellectualization noted as he discussed the diagnosis in purely statistical terms.",
+        "Client relates to me as a rescuer who must solve every problem.",
+        "Her repeated texts between sessions appear to test whether I will abandon her.",
+        "Pt splits the treatment team, praising me and disparaging the psychiatrist.",
+    ],
+    "dream-fantasy": [
+        "The recurring dream of missing the exam probably symbolizes his fear of failing.",
+        "Client had a dream about therapy ending abruptly and woke up crying.",
+        "Dreamt of falling from a bridge into dark water while her mother watched and her "
+        "children called her name.",
+        "He dreamed I was giving him a failing grade in front of the class.",
+    ],
+    "intimate-detail": [
+        "Client described how her stepfather would come into her room at night when she was 11.",
+        "He disclosed an affair with his wife's best friend, meeting at her apartment on Fridays.",
+        "Pt said, \"He would put his hand up my shirt in the truck on the way to school.\"",
+        "She recounted the assault in graphic detail, including what he said to her.",
+    ],
+    "third-party": [
+        "Her brother Tom was arrested for selling cocaine last month and is out on bail.",
+        "Roommate Kelly has bipolar disorder and stopped her lithium in June.",
+        "Client's cousin is HIV positive and has not told his partner.",
+        "His wife Lisa was fired from the pharmacy for stealing pills.",
+    ],
+}
+
+NEGATIVES = {
+    "client experiencer": [
+        "Client believes her coworkers are talking about her.",
+        "Pt thinks his anger is related to how his father treated him.",
+        "Client wonders whether her need for control comes from her father's drinking.",
+        "Client reported feeling irritated when her coworkers interrupt her.",
+        "She feels her mother favors her brother.",
+    ],
+    "negation and pointers": [
+        "No transference issues noted.",
+        "No defense mechanisms or transference themes documented in this note.",
+        "See separate psychotherapy note for session content.",
+        "Clinician's reactions addressed in supervision and not documented here.",
+    ],
+    "hedged plans and assessments": [
+        "Client may benefit from weekly sessions.",
+        "Perhaps add a session per week if symptoms worsen.",
+        "Will explore her relationship with her father in future sessions.",
+        "Symptoms may reflect an adjustment disorder rather than major depression.",
+        "Anxiety likely maintained by reassurance seeking; ERP indicated.",
+        "Clinician suspects a learning disability and will request school records.",
+    ],
+    "symptoms and nightmare frequency": [
+        "Nightmares about the accident 3-4 times per week, waking drenched in sweat.",
+        "Reports recurring dreams of being chased, about twice a week.",
+        "Reports intrusive sexual thoughts that she finds distressing; consistent with OCD.",
+        "Decreased libido since starting sertraline.",
+    ],
+    "brief quotes and observed affect": [
+        "Client stated, \"I feel like nobody would notice if I was gone.\"",
+        "Client stated, \"I feel judged by you sometimes.\"",
+        "Pt: I feel guilty every time I eat.",
+        "Client appeared defensive when discussing her drinking.",
+        "Arrived 15 minutes late and apologized repeatedly.",
+    ],
+    "category-level topics and risk": [
+        "Client reported a history of sexual abuse in childhood; details not elicited.",
+        "Client reports stress related to her sister's legal problems.",
+        "Client reported a dream about her late mother.",
+        "Client disclosed that her uncle is abusing her cousin; CPS report filed.",
+        "Used CBT to challenge catastrophic thinking about work.",
+    ],
+}
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    return get_nlp()
+
+
+def _results(nlp, text: str) -> list[dict]:
+    return nlp(text)._.process_content or []
+
+
+@pytest.mark.parametrize(
+    ("subcategory", "text"),
+    [(sub, text) for sub, texts in POSITIVES.items() for text in texts],
+)
+def test_flags_psychotherapy_note_content(nlp, subcategory: str, text: str) -> None:
+    results = _results(nlp, text)
+    assert results, f"not flagged: {text}"
+    assert results[0]["subcategory"] == subcategory
+
+
+@pytest.mark.parametrize(
+    ("kind", "text"), [(kind, text) for kind, texts in NEGATIVES.items() for text in texts]
+)
+def test_leaves_progress_note_content(nlp, kind: str, text: str) -> None:
+    assert _results(nlp, text) == [], f"{kind}: wrongly flagged: {text}"
+
+
+def test_result_spans_the_sentence_and_names_the_cue(nlp) -> None:
+    text = "Client reports poor sleep. I suspect her anger at her boss is displaced from her father."
+    doc = nlp(text)
+    (result,) = doc._.process_content
+    sentence = "I suspect her anger at her boss is displaced from her father."
+    assert text[result["sentence_start"]:result["sentence_end"]] == sentence
+    assert text[result["cue_start"]:result["cue_end"]] == result["cue"]
+    assert result["subcategory"] == "speculation"
+    assert result["rule_id"] == "PC-SPECULATION"
+    assert result["cue_rule"] and result["decision"]
+    (span,) = doc.spans["process_content"]
+    assert span.text == sentence and span.label_ == "speculation"
+
+
+def test_bullet_marker_is_not_part_of_the_span(nlp) -> None:
+    text = "Plan reviewed.\n- I felt irritated when she arrived late again.\n"
+    (result,) = _results(nlp, text)
+    assert text[result["sentence_start"]:result["sentence_end"]] == (
+        "I felt irritated when she arrived late again.")
+
+
+def test_quotes_are_client_speech_not_clinician_experience(nlp) -> None:
+    assert _results(nlp, 'Client stated, "I felt bored and irritated all week."') == []
+    assert _results(nlp, "I felt bored and irritated all week.")
+
+
+def test_only_the_protected_sentence_in_a_note(nlp) -> None:
+    text = ("Client reports feeling anxious about work. Affect constricted. "
+            "I was aware of feeling protective of her, almost parental. Plan: continue CBT.")
+    results = _results(nlp, text)
+    assert [text[r["sentence_start"]:r["sentence_end"]] for r in results] == [
+        "I was aware of feeling protective of her, almost parental."]
+
+
+def test_factory_in_a_fresh_blank_pipeline() -> None:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("note_assistant_process_content", config={"spans_key": "pc"})
+    nlp.initialize()
+    doc = nlp("Client slept well. I felt irritated when he arrived late.")
+    assert [s.text for s in doc.spans["pc"]] == ["I felt irritated when he arrived late."]
+    assert doc._.process_content[0]["subcategory"] == "countertransference"
+
+
+def test_results_survive_docbin_round_trip(nlp) -> None:
+    from spacy.tokens import DocBin
+
+    doc = nlp("I felt irritated when he arrived late.")
+    data = DocBin(docs=[doc], store_user_data=True).to_bytes()
+    restored = list(DocBin().from_bytes(data).get_docs(nlp.vocab))[0]
+    assert json.dumps(restored._.process_content) == json.dumps(doc._.process_content)
+
+
+def test_matching_does_not_depend_on_abbreviation_tokenization() -> None:
+    """A tokenizer that keeps 'Pt.' and 'b.i.d.' whole changes nothing (matching is on text)."""
+    from spacy.symbols import ORTH
+
+    nlp = spacy.blank("en")
+    nlp.tokenizer.add_special_case("Pt.", [{ORTH: "Pt."}])
+    nlp.tokenizer.add_special_case("b.i.d.", [{ORTH: "b.i.d."}])
+    nlp.add_pipe("note_assistant_sentences")
+    nlp.add_pipe("note_assistant_process_content")
+    text = "Pt. takes sertraline b.i.d. and sleeps poorly. Pt. believes her boss is unfair. I felt bored."
+    results = nlp(text)._.process_content
+    assert [text[r["sentence_start"]:r["sentence_end"]] for r in results] == ["I felt bored."]
+
+
+class _StubModel:
+    """Stands in for the sentence classifier: a fixed score for every sentence."""
+
+    def __init__(self, score: float) -> None:
+        self.score = score
+        self.seen: list[str] = []
+
+    def scores(self, texts):
+        texts = list(texts)
+        self.seen += texts
+        return [self.score] * len(texts)
+
+
+def _detector(score: float):
+    from note_assistant.nlp.components.process_content import ProcessContentDetector, shared_matcher
+
+    model = _StubModel(score)
+    return ProcessContentDetector(*shared_matcher(), model=model, threshold=0.7), model
+
+
+def _analyse(detector, text: str) -> list[dict]:
+    from note_assistant.nlp.components.sentences import default_splitter
+
+    return detector.analyse(text, default_splitter().spans(text))
+
+
+def test_model_flags_a_near_miss_and_cites_a_cue_from_the_sentence() -> None:
+    detector, _ = _detector(0.9)
+    text = "Perhaps she took the long way home on purpose."
+    (result,) = _analyse(detector, text)
+    assert result["decision"] == "model" and result["score"] == 0.9
+    assert result["subcategory"] == "speculation"
+    assert result["cue"] == "Perhaps" and text[result["cue_start"]:result["cue_end"]] == "Perhaps"
+
+
+def test_model_stays_quiet_below_threshold_on_vetoes_and_without_hint_cues() -> None:
+    low, _ = _detector(0.5)
+    assert _analyse(low, "Perhaps she took the long way home on purpose.") == []
+    high, model = _detector(0.99)
+    assert _analyse(high, "Client believes perhaps she took the long way home.") == []  # veto
+    assert _analyse(high, "Perhaps increase sessions to twice weekly next month.") == []  # plan
+    assert _analyse(high, "She went to dinner with a friend on Saturday.") == []  # no hint cue
+    assert _analyse(high, "Perhaps so.") == []  # too short
+    assert "She went to dinner with a friend on Saturday." not in model.seen
+
+
+def test_rules_decide_first_the_model_only_sees_what_they_leave() -> None:
+    detector, model = _detector(0.99)
+    text = "I felt irritated when he arrived late."
+    (result,) = _analyse(detector, text)
+    assert result["decision"] != "model"
+    assert model.seen == []
+
+
+def test_packaged_model_is_small_and_scores_probabilities() -> None:
+    from importlib import resources
+
+    from note_assistant.nlp.components.textcat_signal import MODEL_STEM, load_packaged
+
+    data = resources.files("note_assistant.nlp") / "data" / f"{MODEL_STEM}.bin"
+    assert data.is_file() and len(data.read_bytes()) < 5 * 1024 * 1024
+    model = load_packaged()
+    assert model is not None
+    (score,) = model.scores(["Client reports sleeping well this week."])
+    assert 0.0 <= score <= 1.0
+
+
+def test_use_model_false_runs_rules_only() -> None:
+    nlp = spacy.blank("en")
+    pipe = nlp.add_pipe("note_assistant_process_content", config={"use_model": False})
+    nlp.initialize()
+    assert pipe.detector.model is None
