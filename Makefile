@@ -5,13 +5,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEMO_DB ?= demo-data/demo.db
 
-.PHONY: demo test bench eval stress clean help
+.PHONY: demo test bench eval stress train clean help
 
 help:
 	@echo "make demo   - create .venv, build the demo database, launch the app"
 	@echo "make test   - create/update .venv and run the test suite"
 	@echo "make bench  - run the benchmarks (figures go to BENCHMARKS.md)"
 	@echo "make eval   - print held-out evaluation figures"
+	@echo "make train  - retrain the process-content classifier from the tune split"
 	@echo "make stress - crash/concurrency runs, then the whole suite on encrypted databases"
 
 $(BIN)/python:
@@ -41,6 +42,10 @@ bench: $(STAMP)
 
 eval: $(STAMP)
 	$(BIN)/python -m eval
+
+# Retrain the process-content textcat (tune split only) into the package.
+train: $(STAMP)
+	$(BIN)/python -m eval.eval_process_content --train-textcat
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis

@@ -8,6 +8,7 @@ the longest glob, then category). ``extends`` names a profile to start from.
 from __future__ import annotations
 
 import fnmatch
+import functools
 import tomllib
 from importlib import resources
 from pathlib import Path
@@ -80,10 +81,29 @@ def builtin_profile_names() -> list[str]:
 
 
 def load_profile(name_or_path: str | Path | None = None) -> RuleProfile:
-    """A built-in profile by name (``default``, ``medicare``) or a profile file by path."""
+    """A built-in profile by name (``default``, ``medicare``) or a profile file by path.
+
+    Built-in profiles are read once per process (treat the returned profile as read-only).
+    """
     name = str(name_or_path or "default")
+    if name in _builtin_names():
+        return _builtin_profile(name)
+    return _load_profile(name)
+
+
+@functools.cache
+def _builtin_names() -> tuple[str, ...]:
+    return tuple(builtin_profile_names())
+
+
+@functools.cache
+def _builtin_profile(name: str) -> RuleProfile:
+    return _load_profile(name)
+
+
+def _load_profile(name: str) -> RuleProfile:
     path = Path(name)
-    if name in builtin_profile_names():
+    if name in _builtin_names():
         entry = resources.files("note_assistant.checks") / "data" / "profiles" / f"{name}.toml"
         profile = _parse(entry.read_text(encoding="utf-8"), f"profile {name}")
     elif path.suffix == ".toml":

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from abbreviations.tokenizer import doc_text
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -303,7 +304,7 @@ class ProcessContent:
         return doc
 
     def match(self, doc: Doc) -> list[dict[str, Any]]:
-        text = doc.text  # spaCy rebuilds it from the tokens on every access
+        text = doc_text(doc)  # doc.text rebuilds the string from every token
         sentences = doc_sentence_spans(doc, len(text))
         if sentences is None:  # no sentence boundaries set: split here
             sentences = default_splitter().spans(text, doc_sections(doc))

@@ -18,6 +18,7 @@ from importlib import resources
 import numpy
 from pydantic import BaseModel, ConfigDict, ValidationError
 from spacy.attrs import IDX, SENT_START
+from abbreviations.tokenizer import doc_text
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -183,7 +184,7 @@ class NoteSentences:
     def __call__(self, doc: Doc) -> Doc:
         if self._splitter is None:
             self.initialize()
-        set_sentence_starts(doc, self._splitter.starts(doc.text, doc_sections(doc)))
+        set_sentence_starts(doc, self._splitter.starts(doc_text(doc), doc_sections(doc)))
         return doc
 
 
