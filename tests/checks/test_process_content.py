@@ -96,3 +96,13 @@ def test_several_sentences_each_get_their_own_finding() -> None:
     text = note_with(EXAMPLES["countertransference"] + " " + EXAMPLES["third-party"])
     findings = run(process_content, text)
     assert [f.text for f in findings] == [EXAMPLES["countertransference"], EXAMPLES["third-party"]]
+
+
+def test_a_feeling_inside_the_clinicians_hypothesis_is_not_countertransference() -> None:
+    # "I suspect ... anger" speculates about the client's anger; it is not the clinician's own feeling.
+    text = note_with("I suspect her lateness is unconscious anger at me for taking a vacation.")
+    found = [f for f in check_note(text).findings if f.category == "process-content"]
+    assert len(found) == 1 and found[0].rule_id != "PC-COUNTERTRANSFERENCE"
+    text = note_with("I felt irritated when she described her father.")
+    found = [f for f in check_note(text).findings if f.category == "process-content"]
+    assert [f.rule_id for f in found] == ["PC-COUNTERTRANSFERENCE"]

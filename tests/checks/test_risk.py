@@ -91,3 +91,12 @@ def test_medicare_regrades_risk_findings_to_error():
     text = note("Client reported cutting her forearm last weekend.")
     assert only(run(risk, text), "RISK-NO-ASSESSMENT").severity == "warning"
     assert only(run(risk, text, profile="medicare"), "RISK-NO-ASSESSMENT").severity == "error"
+
+
+@pytest.mark.parametrize("phrase", [
+    "Pt mentioned wanting to die last week.", "She wished to die after the breakup.",
+    "Reports thoughts of death most nights.",
+])
+def test_death_wish_phrasings_are_risk_language(phrase):
+    found = ids(run(risk, note("Symptoms improving.", subjective=phrase)))
+    assert "RISK-NO-ASSESSMENT" in found
