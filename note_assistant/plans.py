@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import tomli_w
+from note_formats.validation import describe
 from pydantic import ValidationError
 
 from .models import TreatmentPlan
@@ -24,9 +25,7 @@ def parse_plan(text: str, source: str, kind: str) -> TreatmentPlan:
     try:
         return TreatmentPlan.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        field = ".".join(str(p) for p in first["loc"]) or "(file)"
-        raise PlanFileError(f"{source}: field {field}: {first['msg']}") from None
+        raise PlanFileError(f"{source}: {describe(exc)}") from None
 
 
 def load_plan(path: str | Path) -> TreatmentPlan:

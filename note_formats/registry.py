@@ -3,35 +3,20 @@
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
 from pathlib import Path
 
-from pydantic import ValidationError
-
 from .spec import NoteFormat
+from .validation import parse_toml_model
 
 
 class FormatError(ValueError):
     """A format file that cannot be used. The message names the file, the field and the problem."""
 
 
-def _describe(error: ValidationError) -> str:
-    first = error.errors()[0]
-    field = ".".join(str(part) for part in first["loc"]) or "(file)"
-    return f"field {field}: {first['msg']}"
-
-
 def parse_format(text: str, source: str) -> NoteFormat:
     """Parse one format from TOML text; ``source`` names it in error messages."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise FormatError(f"{source}: invalid TOML: {exc}") from None
-    try:
-        return NoteFormat.model_validate(data)
-    except ValidationError as exc:
-        raise FormatError(f"{source}: {_describe(exc)}") from None
+    return parse_toml_model(text, source, NoteFormat, FormatError)
 
 
 def load_format_file(path: Path) -> NoteFormat:

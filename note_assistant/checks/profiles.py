@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import fnmatch
 import functools
-import tomllib
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from note_formats.validation import parse_toml_model
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..models import Finding, Severity
 
@@ -63,16 +63,7 @@ class RuleProfile(BaseModel):
 
 
 def _parse(text: str, source: str) -> RuleProfile:
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ProfileError(f"{source}: invalid TOML: {exc}") from None
-    try:
-        return RuleProfile.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        field = ".".join(str(p) for p in err["loc"]) or "(file)"
-        raise ProfileError(f"{source}: field {field}: {err['msg']}") from None
+    return parse_toml_model(text, source, RuleProfile, ProfileError)
 
 
 def builtin_profile_names() -> list[str]:

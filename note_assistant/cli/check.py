@@ -13,32 +13,9 @@ from pathlib import Path
 import click
 
 from . import cli
+from ..checks.serialize import finding_json, line_col
 from .base import fail
 from .inputs import read_inputs
-
-
-def line_col(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of a character offset."""
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-    return line, column
-
-
-def finding_json(text: str, finding) -> dict:  # noqa: ANN001 - a Finding
-    line, column = line_col(text, finding.start)
-    data = {
-        "rule_id": finding.rule_id, "category": finding.category, "severity": finding.severity,
-        "start": finding.start, "end": finding.end, "line": line, "column": column,
-        "section": finding.section, "text": finding.text, "message": finding.message,
-        "suggestion": finding.suggestion,
-    }
-    if finding.cue:
-        data["cue"] = finding.cue
-    if finding.source:
-        data["source"] = finding.source
-    if finding.data:
-        data["data"] = finding.data
-    return data
 
 
 @cli.command()

@@ -16,6 +16,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..checks.serialize import finding_json
 from ..models import Note, TreatmentPlan
 from .model import UNKNOWN_CLINICIAN, NoteReport
 
@@ -59,20 +60,6 @@ def _init_worker(clinic: Any, warm: bool) -> None:
         clinic.check(WARM_UP)
 
 
-def _finding_dict(text: str, finding: Any) -> dict[str, Any]:
-    line = text.count("\n", 0, finding.start) + 1
-    column = finding.start - (text.rfind("\n", 0, finding.start) + 1) + 1
-    data = {
-        "rule_id": finding.rule_id, "category": finding.category, "severity": finding.severity,
-        "start": finding.start, "end": finding.end, "line": line, "column": column,
-        "section": finding.section, "text": finding.text, "message": finding.message,
-        "suggestion": finding.suggestion,
-    }
-    if finding.source:
-        data["source"] = finding.source
-    return data
-
-
 def _unshift(finding: Any, offset: int) -> Any:
     """A finding over ``preamble + text`` re-expressed over ``text`` (header ones at 0..0)."""
     if not offset:
@@ -101,7 +88,7 @@ def audit_one(clinic: Any, item: AuditItem) -> NoteReport | dict[str, str]:
         date=item.date or (header.date.isoformat() if header.date else None),
         clinician=item.clinician or header.clinician or UNKNOWN_CLINICIAN,
         format=result.parsed.format,
-        findings=[_finding_dict(item.text, _unshift(f, len(item.preamble))) for f in result.findings],
+        findings=[finding_json(item.text, _unshift(f, len(item.preamble))) for f in result.findings],
     )
 
 
