@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     """Cache the database key in the OS keyring (optional; never required, off by default)."""
     idle_lock_minutes: float = 10.0
     """Minutes without input before the app locks and asks for the password again."""
+    review_rubric: Path | None = None
+    """The clinic's supervision rubric (TOML); default: ``review_rubric.toml`` in the config
+    folder if present, else the rubric shipped with the package."""
 
 
 def load_settings(**overrides: object) -> Settings:

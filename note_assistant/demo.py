@@ -95,8 +95,12 @@ def has_demo_data(store: Store) -> bool:
     return store.db["users"].count > 0
 
 
-def create_demo(store: Store, today: dt.date | None = None) -> dict[str, int]:
-    """Fill an empty database with the demo clinic; returns counts of what was made."""
+def create_demo(store: Store, today: dt.date | None = None, *, supervision: bool = False) -> dict[str, int]:
+    """Fill an empty database with the demo clinic; returns counts of what was made.
+
+    ``supervision=True`` (the ``demo`` command) adds Sam's notes in review: one co-signed,
+    one returned once and resubmitted, one new, so Morgan's queue shows the loop.
+    """
     today = today or dt.date.today()
     for user in DEMO_USERS:
         store.add_user(user)
@@ -116,4 +120,70 @@ def create_demo(store: Store, today: dt.date | None = None) -> dict[str, int]:
             if author.role != Role.trainee:
                 service.sign(note.id)
             made["notes"] += 1
+    if supervision:
+        made["notes"] += _supervision_loop(store, today)
     return made
+
+
+#: Sam's (trainee) notes for Riley: one co-signed, one returned once and resubmitted, one new.
+_SAM_NOTES = [
+    (16, "Subjective: Client reported nightmares on 5 nights this week and avoiding the bus "
+         "route near the accident site.\nObjective: Alert and oriented, affect anxious, speech "
+         "normal. PCL-5 = 46.\nAssessment: PTSD symptoms persist; no progress yet toward o2. "
+         "Denies SI/HI; risk low.\nPlan: Begin cognitive processing therapy next session; "
+         "psychoeducation handout given. Next session in one week."),
+    (9, "Subjective: Client said the week was bad and she was manipulative with her roommate.\n"
+        "Objective: Client seemed fine.\nAssessment: Client is noncompliant with homework. "
+        "Denies SI/HI; risk low.\nPlan: Continue cognitive processing therapy. Next session in "
+        "one week."),
+    (2, "Subjective: Client reported nightmares on 3 nights this week, down from 5, and rode "
+        "the bus once with moderate distress.\nObjective: Alert, affect less anxious, good eye "
+        "contact. PCL-5 = 38.\nAssessment: Improving; partial progress toward o1 and o2 with "
+        "cognitive processing therapy. Denies SI/HI; risk low.\nPlan: Continue weekly cognitive "
+        "processing therapy; impact statement homework. Next session in one week."),
+]
+_SAM_REVISION = (
+    "Subjective: Client reported a difficult week with two arguments with her roommate.\n"
+    "Objective: Alert and oriented; affect irritable, speech normal; completed 1 of 3 "
+    "worksheets. PCL-5 = 42.\nAssessment: Some progress toward o2 (nightmares 4 nights, "
+    "down from 5) with cognitive processing therapy; homework completion is limited by "
+    "avoidance. Denies SI/HI; risk low.\nPlan: Continue cognitive processing therapy; review "
+    "the stuck-points log. Next session in one week."
+)
+
+
+def _supervision_loop(store: Store, today: dt.date) -> int:
+    """Morgan's queue: a co-signed note, a returned-and-resubmitted one, and a new one."""
+    from .services.review import ReviewService
+
+    sam, morgan = store.user("u-sam"), store.user("u-morgan")
+    notes, trainee, supervisor = NoteService(store, sam), ReviewService(store, sam), \
+        ReviewService(store, morgan)
+    made = []
+    for days_ago, text in _SAM_NOTES:
+        made.append(notes.create_draft(
+            "cl-riley", "soap", text, today - dt.timedelta(days=days_ago),
+            start_time=dt.time(14, 0), end_time=dt.time(14, 50), cpt="90834",
+            modality="individual", diagnosis=["F43.10"]))
+    first, returned, fresh = made
+    trainee.submit(first.id, today=today)
+    supervisor.cosign(first.id, ratings={"completeness": 3, "plan-linkage": 2,
+                                         "objectivity": 3, "risk-documentation": 4})
+    trainee.submit(returned.id, today=today)
+    supervisor.comment_on(returned.id, "manipulative", "Stigmatizing: describe the behaviour "
+                          "(what she said or did) instead of labelling it.")
+    supervisor.comment_on(returned.id, "Client seemed fine.", "Not objective: what did you "
+                          "observe (affect, speech, engagement)?")
+    supervisor.return_for_revision(returned.id, ratings={"objectivity": 1, "completeness": 2},
+                                   summary="Rewrite S and O objectively; link to objective o2.")
+    notes.update_draft(returned.id, text=_SAM_REVISION)
+    trainee.submit(returned.id, today=today)
+    from .services.findings import FindingService
+
+    checks = FindingService(store, sam)
+    for finding in checks.check(fresh.id, today=today).findings:
+        if finding.rule_id == "DOC-NO-MEDICAL-NECESSITY":
+            checks.dismiss(fresh.id, finding, "Functional impairment is documented in the "
+                           "intake assessment and the current treatment plan.")
+    trainee.submit(fresh.id, today=today)
+    return len(made)

@@ -129,6 +129,9 @@ class Note(_Model):
     content_hash: str | None = None
     created_at: dt.datetime = Field(default_factory=utcnow)
     updated_at: dt.datetime = Field(default_factory=utcnow)
+    cosigner_id: str | None = None
+    """The supervisor who co-signed a trainee's note (status ``cosigned``)."""
+    cosigned_at: dt.datetime | None = None
 
 
 class Addendum(_Model):
@@ -211,13 +214,20 @@ def content_hash(fields: dict[str, object]) -> str:
 
 
 def note_hash(note: Note) -> str:
-    """The signing hash of a note: its clinical content and who signed it when."""
-    return content_hash(
-        {
-            "id": note.id, "client_id": note.client_id, "author_id": note.author_id,
-            "format": note.format, "text": note.text,
-            "date_of_service": note.date_of_service, "start_time": note.start_time,
-            "end_time": note.end_time, "cpt": note.cpt, "modality": note.modality,
-            "diagnosis": note.diagnosis, "signer_id": note.signer_id, "signed_at": note.signed_at,
-        }
-    )
+    """The signing hash of a note: its clinical content and who signed it when.
+
+    A co-signed note's hash also covers the co-signer and the time of co-signature. The two
+    keys are added only when there is a co-signer, so hashes of notes signed before co-signing
+    existed (and of every note signed without one) are unchanged and still verify.
+    """
+    fields: dict[str, object] = {
+        "id": note.id, "client_id": note.client_id, "author_id": note.author_id,
+        "format": note.format, "text": note.text,
+        "date_of_service": note.date_of_service, "start_time": note.start_time,
+        "end_time": note.end_time, "cpt": note.cpt, "modality": note.modality,
+        "diagnosis": note.diagnosis, "signer_id": note.signer_id, "signed_at": note.signed_at,
+    }
+    if note.cosigner_id is not None:
+        fields["cosigner_id"] = note.cosigner_id
+        fields["cosigned_at"] = note.cosigned_at
+    return content_hash(fields)

@@ -34,6 +34,7 @@ def cli(ctx: click.Context, db: Path | None) -> None:
 def _register() -> None:
     from . import audit_log, check, db, demo, expand, export, plan, users  # noqa: F401 - commands register themselves
     from . import audit, config_cmd, convert, import_cmd  # noqa: F401 - clinics (issue #7)
+    from . import report, review  # noqa: F401 - supervision (issue #6)
 
 
 _register()

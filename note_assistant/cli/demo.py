@@ -22,7 +22,7 @@ def demo(state: State, if_missing: bool) -> None:
                 click.echo(f"Demo database ready: {state.db_path}")
                 return
             fail(f"{state.db_path} already has data; use a new --db path (or --if-missing)")
-        made = create_demo(store)
+        made = create_demo(store, supervision=True)
     finally:
         store.close()
     click.echo(f"Created demo clinic in {state.db_path}: {made['clients']} clients, "

@@ -179,5 +179,72 @@ def m003_security(db: Database) -> None:
             db.execute(statement + "END;")
 
 
+_REVIEW_TRIGGERS = """
+CREATE TRIGGER notes_pending_text_frozen BEFORE UPDATE ON notes
+WHEN OLD.status = 'pending_review' AND (NEW.text IS NOT OLD.text OR NEW.date_of_service IS NOT
+  OLD.date_of_service OR NEW.author_id IS NOT OLD.author_id OR NEW.client_id IS NOT OLD.client_id)
+BEGIN SELECT RAISE(ABORT, 'a note pending review cannot be edited'); END;
+CREATE TRIGGER review_rounds_decided_no_update BEFORE UPDATE ON review_rounds
+WHEN OLD.decision IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'a decided review round is immutable'); END;
+CREATE TRIGGER review_rounds_no_delete BEFORE DELETE ON review_rounds
+BEGIN SELECT RAISE(ABORT, 'review rounds are kept'); END;
+CREATE TRIGGER review_comments_no_update BEFORE UPDATE ON review_comments
+BEGIN SELECT RAISE(ABORT, 'review comments are immutable'); END;
+CREATE TRIGGER review_comments_no_delete BEFORE DELETE ON review_comments
+WHEN (SELECT decision FROM review_rounds WHERE id = OLD.round_id) IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'comments of a decided round are kept'); END;
+CREATE TRIGGER training_grants_no_delete BEFORE DELETE ON training_grants
+BEGIN SELECT RAISE(ABORT, 'training grants are kept (revoke instead)'); END;
+CREATE TRIGGER training_grants_only_revoke BEFORE UPDATE ON training_grants
+WHEN OLD.revoked_at IS NOT NULL OR NEW.trainee_id IS NOT OLD.trainee_id
+  OR NEW.supervisor_id IS NOT OLD.supervisor_id OR NEW.client_id IS NOT OLD.client_id
+  OR NEW.pnote_id IS NOT OLD.pnote_id OR NEW.granted_at IS NOT OLD.granted_at
+  OR NEW.expires_at IS NOT OLD.expires_at
+BEGIN SELECT RAISE(ABORT, 'a training grant can only be revoked, once'); END;
+"""
+
+
+@migrations()
+def m004_supervision(db: Database) -> None:
+    """Co-signature (issue #6): who co-signed when, review rounds with comments anchored to text
+    spans and rubric ratings, and training-supervision grants for psychotherapy notes."""
+    db["notes"].add_column("cosigner_id", str)
+    db["notes"].add_column("cosigned_at", str)
+    db["review_rounds"].create(
+        {"id": str, "note_id": str, "round": int, "submitted_at": str, "submitted_by": str,
+         "reviewer_id": str, "decision": str, "decided_at": str, "rubric_id": str,
+         "ratings": str, "summary": str},
+        pk="id",
+        not_null={"note_id", "round", "submitted_at", "submitted_by", "reviewer_id"},
+        foreign_keys=[("note_id", "notes", "id"), ("submitted_by", "users", "id"),
+                      ("reviewer_id", "users", "id")],
+    )
+    db["review_rounds"].create_index(["note_id", "round"], unique=True)
+    db["review_rounds"].create_index(["reviewer_id", "decision"])
+    db["review_comments"].create(
+        {"id": str, "round_id": str, "note_id": str, "author_id": str, "start": int, "end": int,
+         "quote": str, "comment": str, "created_at": str},
+        pk="id",
+        not_null={"round_id", "note_id", "author_id", "start", "end", "quote", "comment",
+                  "created_at"},
+        foreign_keys=[("round_id", "review_rounds", "id"), ("note_id", "notes", "id"),
+                      ("author_id", "users", "id")],
+    )
+    db["review_comments"].create_index(["note_id"])
+    db["training_grants"].create(
+        {"id": str, "trainee_id": str, "supervisor_id": str, "client_id": str,
+         "pnote_id": str, "granted_at": str, "expires_at": str, "revoked_at": str},
+        pk="id",
+        not_null={"trainee_id", "supervisor_id", "client_id", "granted_at", "expires_at"},
+        foreign_keys=[("trainee_id", "users", "id"), ("supervisor_id", "users", "id"),
+                      ("client_id", "clients", "id"), ("pnote_id", "psychotherapy_notes", "id")],
+    )
+    db["training_grants"].create_index(["supervisor_id", "client_id"])
+    for statement in _REVIEW_TRIGGERS.strip().split("END;"):
+        if statement.strip():
+            db.execute(statement + "END;")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

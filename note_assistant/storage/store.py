@@ -22,6 +22,7 @@ from ..models import (
 from . import crypto
 from .accounts import AccountsMixin
 from .audit import AuditEvent
+from .supervision import SupervisionMixin
 from .db import (
     RECOVERY_STEPS, IntegrityFailure, ReadOnlyDatabase, StorageError, driver, open_database,
     write,
@@ -75,7 +76,7 @@ class EncryptionRequired(StorageError):
     """The database is encrypted and no passphrase (or key) was given."""
 
 
-class Store(AccountsMixin):
+class Store(AccountsMixin, SupervisionMixin):
     """All SQL lives here. Open with a path; migrations run on open.
 
     Every write method takes an optional ``audit`` event and writes it in the same transaction
@@ -354,9 +355,14 @@ class Store(AccountsMixin):
             self.db.execute("DELETE FROM drafts WHERE id = ?", [draft_id])
 
     # dismissed findings (services/findings.py owns the rules) ----------------------------
-    def insert_dismissal_row(self, row: dict[str, object]) -> None:
+    def insert_dismissal_row(self, row: dict[str, object], *, audit: AuditEvent | None = None) -> None:
+        """A finding dismissed with a reason (the reason is not copied into the audit row)."""
         with self.write():
             self.db["dismissals"].insert(row)
+            self._audit(audit, AuditEvent.system(
+                "dismiss-finding", target_type="dismissal", target_id=str(row["id"]),
+                category="progress-note", detail={"note_id": row["note_id"], "rule_id": row["rule_id"]},
+            ))
 
     def dismissal_rows(self, note_id: str) -> list[dict[str, object]]:
         return list(self.db["dismissals"].rows_where("note_id = ?", [note_id], order_by="created_at"))

@@ -42,7 +42,8 @@ def _damaged(tmp_path: Path, encrypted: bool) -> Path:
     store = Store(path, passphrase=PASS if encrypted else None, kdf=TEST_ONLY_FAST_KDF)
     create_demo(store, today=dt.date(2026, 11, 26))
     dana = NoteService(store, store.user_by_name("dana"))
-    for i in range(200):
+    # enough filler that the middle page holds note rows, not the (growing) schema's pages
+    for i in range(400):
         dana.create_draft("cl-avery", "soap", f"S: filler {i} " + "y" * 300, dt.date(2026, 1, 1))
     store.close()
     data = bytearray(path.read_bytes())
