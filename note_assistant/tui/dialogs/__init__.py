@@ -1,0 +1,1 @@
+"""Modal dialogs: each a ``ModalScreen`` that returns its answer with ``dismiss``."""
