@@ -211,6 +211,22 @@ def _trie_regex(entries: list[tuple[str, str]]) -> str:
     return build(trie)[0]
 
 
+class _LazyPattern:
+    """A regex compiled on first use: most cue regexes are only needed to identify a match
+    the trie already found, so compiling all ~800 up front only slows start-up."""
+
+    __slots__ = ("source", "_compiled")
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._compiled: re.Pattern[str] | None = None
+
+    def match(self, text: str) -> re.Match[str] | None:
+        if self._compiled is None:
+            self._compiled = re.compile(self.source)
+        return self._compiled.match(text)
+
+
 class CueMatcher:
     """Compiled once from the cue rules; ``find(normalized_text)`` returns hits.
 
@@ -225,8 +241,8 @@ class CueMatcher:
     def __init__(self, cues: Iterable[CueRule]) -> None:
         cues = list(cues)
         self.literal_index: dict[str, list[CueRule]] = defaultdict(list)
-        self.regex_index: dict[str, list[tuple[re.Pattern[str], CueRule]]] = defaultdict(list)
-        self.unindexed: list[tuple[re.Pattern[str], CueRule]] = []
+        self.regex_index: dict[str, list[tuple[_LazyPattern, CueRule]]] = defaultdict(list)
+        self.unindexed: list[tuple[_LazyPattern, CueRule]] = []
         words: list[tuple[str, str]] = []
         punct: list[tuple[str, str]] = []
         loose: list[CueRule] = []
@@ -237,7 +253,7 @@ class CueMatcher:
                 (words if key[0].isalnum() or key[0] == "_" else punct).append(
                     (key, ""))
                 continue
-            compiled = re.compile(rf"(?:{cue.source})(?![\w])")
+            compiled = _LazyPattern(rf"(?:{cue.source})(?![\w])")
             firsts: set[str] = set()
             for alternative in _alternatives(cue.source):
                 prefix, rest = _literal_prefix(alternative)
