@@ -86,3 +86,186 @@ async def test_trainee_report_screen_shows_a_chart(app_factory):
         await pilot.pause()
         assert len(screen.query_one(Sparkline).data) == 3
         assert screen.query_one("#trainee-table").row_count == 3
+
+
+# opened from home, submit from the editor, the whole loop ----------------------------------
+def _sams_draft(path, text=None):
+    from note_assistant.storage import Store
+
+    from .support import GOOD, draft
+
+    store = Store(path)
+    try:
+        return draft(store, "u-sam", text or GOOD, days_ago=1).id
+    finally:
+        store.close()
+
+
+def _status(path, note_id):
+    from note_assistant.storage import Store
+
+    store = Store(path)
+    try:
+        return store.note(note_id).status
+    finally:
+        store.close()
+
+
+async def _sign_in(pilot, username):
+    await pilot.pause()
+    await pilot.press(*username, "enter")
+    await pilot.pause()
+
+
+async def _open_editor(app, pilot, note_id):
+    from note_assistant.tui.screens.editor import EditorScreen
+
+    screen = EditorScreen(note_id)
+    app.push_screen(screen)
+    await _wait(pilot, lambda: screen.checks_done >= 1)
+    await pilot.pause()
+    return screen
+
+
+async def _submit(pilot, editor):
+    from note_assistant.tui.screens.submit_review import SubmitScreen
+
+    await pilot.press("ctrl+r")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, SubmitScreen)
+                and pilot.app.screen.checked)
+    await pilot.press("s")
+    await pilot.pause()
+    await pilot.press("y")
+    await _wait(pilot, lambda: pilot.app.screen is editor and editor.editor.read_only)
+
+
+async def _queue_from_home(pilot, note_id):
+    from note_assistant.tui.screens.review_queue import ReviewQueueScreen
+
+    await pilot.press("r")
+    await _wait(pilot, lambda: isinstance(pilot.app.screen, ReviewQueueScreen)
+                and any(i.note.id == note_id for i in pilot.app.screen.items))
+    screen = pilot.app.screen
+    row = next(n for n, i in enumerate(screen.items) if i.note.id == note_id)
+    screen.query_one("#queue").move_cursor(row=row)
+    await pilot.pause()
+    return screen
+
+
+async def test_supervisor_opens_the_queue_from_home_with_r(app_factory):
+    from note_assistant.tui.screens.review_queue import ReviewQueueScreen
+
+    _, make = app_factory
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, "morgan")
+        await pilot.press("r")
+        await _wait(pilot, lambda: isinstance(app.screen, ReviewQueueScreen)
+                    and len(app.screen.items) == 2)
+
+
+async def test_clinician_has_no_queue_key_and_trainee_opens_own_report(app_factory):
+    from note_assistant.tui.screens.home import HomeScreen
+    from note_assistant.tui.screens.trainee_report import TraineeReportScreen
+
+    _, make = app_factory
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, "dana")
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, "sam")
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, TraineeReportScreen)
+                    and app.screen.result is not None)
+        assert app.screen.trainee == "sam"
+
+
+async def test_supervisor_opens_supervisee_report_from_home(app_factory):
+    from note_assistant.tui.screens.trainee_report import TraineeReportScreen
+
+    _, make = app_factory
+    app = make()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _sign_in(pilot, "morgan")
+        await pilot.press("e")
+        await _wait(pilot, lambda: isinstance(app.screen, TraineeReportScreen)
+                    and app.screen.result is not None)
+        assert app.screen.trainee == "sam"
+
+
+async def test_trainee_ctrl_r_submits_and_the_editor_is_read_only(app_factory):
+    path, make = app_factory
+    note_id = _sams_draft(path)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _sign_in(pilot, "sam")
+        editor = await _open_editor(app, pilot, note_id)
+        await _submit(pilot, editor)
+        before = editor.editor.text
+        await pilot.press("x", "y", "z")
+        await pilot.pause()
+        assert editor.editor.text == before
+    assert _status(path, note_id) == NoteStatus.pending_review
+
+
+async def test_the_whole_review_loop_in_the_tui(app_factory):
+    from textual.widgets import Input
+
+    from .support import GOOD
+
+    path, make = app_factory
+    note_id = _sams_draft(path)
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:  # trainee submits
+        await _sign_in(pilot, "sam")
+        await _submit(pilot, await _open_editor(app, pilot, note_id))
+    assert _status(path, note_id) == NoteStatus.pending_review
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:  # supervisor comments and returns
+        await _sign_in(pilot, "morgan")
+        queue = await _queue_from_home(pilot, note_id)
+        await pilot.press("m")
+        await pilot.pause()
+        dialog = app.screen
+        dialog.query_one("#quote", Input).value = "PCL-5 = 41."
+        comment = dialog.query_one("#comment", Input)
+        comment.value = "Say what the score means."
+        comment.focus()
+        await pilot.press("enter")
+        await _wait(pilot, lambda: app.screen is queue and any(
+            i.note.id == note_id and i.round.comments for i in queue.items))
+        await pilot.press("x")
+        await pilot.pause()
+        await pilot.press(*"more", "enter")
+        await _wait(pilot, lambda: all(i.note.id != note_id for i in queue.items))
+    assert _status(path, note_id) == NoteStatus.revision_requested
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:  # trainee sees it, revises, resubmits
+        await _sign_in(pilot, "sam")
+        editor = await _open_editor(app, pilot, note_id)
+        assert "PCL-5 = 41." in editor.revision_comments
+        assert "Say what the score means." in editor.revision_comments
+        assert editor.comments.display
+        editor.editor.focus()
+        editor.editor.move_cursor(editor.editor.document.end)
+        await pilot.press("space", *"Ok")
+        await pilot.pause()
+        assert editor.editor.text != GOOD
+        await _submit(pilot, editor)
+    assert _status(path, note_id) == NoteStatus.pending_review
+
+    app = make()
+    async with app.run_test(size=(120, 40)) as pilot:  # supervisor co-signs
+        await _sign_in(pilot, "morgan")
+        queue = await _queue_from_home(pilot, note_id)
+        await pilot.press("c")
+        await pilot.pause()
+        await pilot.press("y")
+        await _wait(pilot, lambda: all(i.note.id != note_id for i in queue.items))
+    assert _status(path, note_id) == NoteStatus.cosigned

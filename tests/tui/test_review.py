@@ -71,13 +71,23 @@ async def test_clean_note_signs_and_the_editor_is_gone(make_app, demo_db):
         assert app.editors == []
 
 
-async def test_trainee_cannot_sign(make_app):
+async def test_trainee_submits_for_review_instead_of_signing(make_app, demo_db):
+    from note_assistant.tui.screens.submit_review import SubmitScreen
+
     app = make_app()
     async with app.run_test(size=(100, 30)) as pilot:
         await sign_in(pilot, "sam")
         review = await _review(pilot, GOOD_SOAP.replace("o1 (PHQ-9 below 10)", "o1 (PCL-5 below 33)"))
+        assert isinstance(review, SubmitScreen)
+        await wait_for(pilot, lambda: review.checked)
         await pilot.press("s", "y")
-        await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen)
-        assert any("trainee" in n.message for n in app._notifications)
-        assert review.ws.note.status == NoteStatus.draft
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen))
+        assert app.screen.editor.read_only
+        note_id = review.ws.note.id
+    store = open_store(demo_db)
+    try:
+        note = store.note(note_id)
+        assert note.status == NoteStatus.pending_review
+        assert note.signer_id is None
+    finally:
+        store.close()

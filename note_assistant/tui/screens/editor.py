@@ -16,12 +16,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Header, TextArea
+from textual.widgets import Footer, Header, Static, TextArea
 from textual.worker import get_current_worker
 
 from note_formats import ParsedNote, builtin_formats, parse_note
 
-from ...models import Note
+from ...models import Note, NoteStatus, Role
 from ...services.drafts import Draft
 from ...services.findings import check_session_note, finding_key
 from ..fix_actions import FixActions
@@ -44,6 +44,7 @@ class EditorScreen(FixActions, AppScreen):
     BINDINGS = [
         Binding("ctrl+s", "save", "Save", tooltip="Save the note (autosave also runs)"),
         Binding("ctrl+r", "review", "Sign", tooltip="Review open findings and sign"),
+        Binding("ctrl+r", "submit", "Submit", tooltip="Review open findings and submit for review"),
         Binding("ctrl+t", "psychotherapy", "Private", tooltip="Psychotherapy note (private)"),
         Binding("ctrl+f", "fix", "Fix", tooltip="Fix or dismiss the finding at the cursor"),
         Binding("ctrl+n", "next_finding", "Next", tooltip="Go to the next finding"),
@@ -93,11 +94,15 @@ class EditorScreen(FixActions, AppScreen):
         self.objectives = ObjectivesPanel(self.ws.plan, goal_hint=self.ws.note.format == "girp",
                                           id="objectives")
         self.panel = FindingsPanel(id="findings")
+        self.revision_comments = self._revision_comments()
+        self.comments = Static(self.revision_comments, id="review-comments", markup=False)
+        self.comments.display = bool(self.revision_comments)
         yield Header()
         yield self.bar
         with Horizontal(id="editor-body"):
             yield self.editor
             with VerticalScroll(id="side", can_focus=False):
+                yield self.comments
                 yield self.guide
                 yield self.panel
                 yield self.objectives
@@ -117,7 +122,12 @@ class EditorScreen(FixActions, AppScreen):
         elif self.ws.editable:
             self.call_after_refresh(self._offer_draft)
         self._place_cursor()
+        if self.restore is None:  # again once laid out, so nothing moves it back to 0,0
+            self.call_after_refresh(self._place_cursor)
         self.editor.focus()
+        if self.comments.display:
+            self.report("Returned for revision: the supervisor's comments are in the side "
+                        "panel (f2). Revise, then ctrl+r to resubmit.")
         self._schedule_checks(0.0)
 
     def _place_cursor(self) -> None:
@@ -135,7 +145,44 @@ class EditorScreen(FixActions, AppScreen):
         location = self.editor.line_index().location(min(target, len(self.editor.text)))
         self.editor.move_cursor(location)
 
+    def _revision_comments(self) -> str:
+        """The supervisor's summary and comments of the last returned round, for the author of
+        a note in revision_requested (else empty)."""
+        from ...services.review import ReviewService
+
+        note = self.ws.note
+        if note.status != NoteStatus.revision_requested or note.author_id != self.session.user.id:
+            return ""
+        try:
+            rounds = ReviewService(self.session.store,
+                                   self.session.auth or self.session.user).rounds(note.id)
+        except Exception:  # noqa: BLE001 - the comments are a help, never a reason not to edit
+            return ""
+        returned = [r for r in rounds if r.decision == "returned"]
+        if not returned:
+            return ""
+        last = returned[-1]
+        lines = [f"Returned for revision (round {last.round}):"]
+        if last.summary:
+            lines.append(last.summary)
+        for c in last.comments:
+            lines.append(f"- \"{c.quote}\": {c.comment}")
+        return "\n".join(lines)
+
+    def mark_submitted(self) -> None:
+        """After submitting for review: read-only while pending, comments cleared."""
+        self._draft_dirty = False
+        self.editor.read_only = True
+        self.comments.display = False
+        self.bar.set_status(self._status("submitted for review"))
+        self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        trainee = self.session.user.role == Role.trainee
+        if action == "review":
+            return not trainee
+        if action == "submit":
+            return trainee
         if action == "insert_goal":  # GIRP's Goal section; other formats link objectives by fix
             return self.ws.note.format == "girp" if hasattr(self, "ws") else False
         return True
@@ -299,6 +346,16 @@ class EditorScreen(FixActions, AppScreen):
 
         if self.attempt("Not saved", self.save_now):
             self.app.push_screen(ReviewScreen(self.ws, editor=self))
+
+    def action_submit(self) -> None:
+        from .submit_review import SubmitScreen
+
+        if not self.ws.editable:
+            self.report(f"This note is {self.ws.note.status.value}: nothing to submit.",
+                        severity="warning")
+            return
+        if self.attempt("Not saved", self.save_now):
+            self.app.push_screen(SubmitScreen(self.ws, editor=self))
 
     def action_psychotherapy(self) -> None:
         from .psychotherapy import PsychotherapyScreen

@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.widgets import DataTable, Footer, Header, Input, Label, Static
 
-from ...models import Note
+from ...models import Note, Role, User
 from ..session import EDITABLE
 from .base import AppScreen, Command, run_later
 
@@ -25,7 +25,9 @@ class HomeScreen(AppScreen):
         Binding("t", "plan", "Plan"),
         Binding("slash", "search", "Search"),
         Binding("escape", "leave_search", "Back", show=False),
-        Binding("r", "refresh", "Refresh", show=False),
+        Binding("r", "review_queue", "Reviews", tooltip="Supervisees' notes pending review"),
+        Binding("e", "trainee_report", "Report", tooltip="Trainee feedback report"),
+        Binding("f5", "refresh", "Refresh", show=False),
     ]
 
     def __init__(self) -> None:
@@ -106,6 +108,21 @@ class HomeScreen(AppScreen):
         if self._search.value:
             self._run_search(self._search.value)
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Reviews for supervisors; the trainee report for supervisors and trainees."""
+        role = self.session.user.role
+        if action == "review_queue":
+            return role == Role.supervisor
+        if action == "trainee_report":
+            return role == Role.trainee or (role == Role.supervisor and bool(self.supervisees()))
+        return True
+
+    def supervisees(self) -> list[User]:
+        """The signed-in supervisor's trainees, by user name."""
+        me = self.session.user.id
+        return sorted((u for u in self.nav.store.users() if u.supervisor_id == me and u.active),
+                      key=lambda u: u.username)
+
     # which client / note is meant -------------------------------------------------------------
     def _row_key(self, table: DataTable) -> str | None:
         if table.row_count == 0:
@@ -145,6 +162,30 @@ class HomeScreen(AppScreen):
         client_id = client_id or self.selected_client_id()
         if client_id:
             self.app.push_screen(PlanScreen(client_id))
+
+    def action_review_queue(self) -> None:
+        from .review_queue import ReviewQueueScreen
+
+        if self.session.user.role == Role.supervisor:
+            self.app.push_screen(ReviewQueueScreen())
+
+    def action_trainee_report(self, username: str | None = None) -> None:
+        """A trainee sees their own report; a supervisor the named (else first) supervisee's."""
+        from .trainee_report import TraineeReportScreen
+
+        user = self.session.user
+        if user.role == Role.trainee:
+            username = user.username
+        elif user.role == Role.supervisor:
+            names = [u.username for u in self.supervisees()]
+            if username not in names:
+                username = names[0] if names else None
+        else:
+            username = None
+        if username is None:
+            self.report("No trainee report for this account.", severity="warning")
+            return
+        self.app.push_screen(TraineeReportScreen(username))
 
     def action_search(self) -> None:
         self._search.focus()
@@ -196,6 +237,11 @@ class HomeScreen(AppScreen):
                                   note.status.value, snippet, key=note.id)
 
     def extra_commands(self) -> Iterator[Command]:
+        if self.session.user.role == Role.supervisor:
+            for trainee in self.supervisees():
+                yield (f"Trainee report: {trainee.display_name}",
+                       "Findings per note, revision rounds, days to co-signature",
+                       run_later(self, f"trainee_report('{trainee.username}')"))
         for client in self.session.visible_clients():
             yield (f"History: {client.name}", "Past notes, addenda, comparisons",
                    run_later(self, f"history('{client.id}')"))

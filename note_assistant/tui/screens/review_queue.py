@@ -1,6 +1,6 @@
 """The supervisor's review queue: supervisees' notes pending review, oldest first, with open
-findings and dismissals; c co-signs, x returns (with a summary). Comments anchored to spans
-and the rubric are on the command line for now ('note-assistant review comment')."""
+findings and dismissals; m comments on a quoted span, c co-signs, x returns (with a summary).
+The rubric ratings are on the command line for now ('note-assistant review')."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from textual.widgets import DataTable, Footer, Header, Static
 
 from ...services.errors import ServiceError
 from ...services.review import QueueItem, ReviewService
+from ..dialogs.comment import CommentDialog
 from ..dialogs.confirm import ConfirmDialog
 from ..dialogs.reason import ReasonDialog
 from .base import AppScreen
@@ -20,6 +21,7 @@ class ReviewQueueScreen(AppScreen):
     """Pending notes of the signed-in supervisor's trainees."""
 
     BINDINGS = [
+        Binding("m", "comment", "Comment", tooltip="Comment on a quoted span of the note"),
         Binding("c", "cosign", "Co-sign"),
         Binding("x", "return_note", "Return"),
         Binding("r", "refresh", "Refresh"),
@@ -58,6 +60,7 @@ class ReviewQueueScreen(AppScreen):
         self.app.call_from_thread(self._show, items)
 
     def _show(self, items: list[QueueItem]) -> None:
+        previous = self._selected()
         self.items = items
         self._table.clear()
         for item in items:
@@ -65,6 +68,10 @@ class ReviewQueueScreen(AppScreen):
                                 item.client_name, str(item.note.date_of_service),
                                 str(item.round.round), str(len(item.open_findings)),
                                 str(len(item.dismissals)), key=item.note.id)
+        if previous is not None:
+            for row, item in enumerate(items):
+                if item.note.id == previous.note.id:
+                    self._table.move_cursor(row=row)
         self._detail.update(f"{len(items)} note(s) pending review." if items
                             else "Nothing is waiting for review.")
         self._table.focus()
@@ -115,6 +122,20 @@ class ReviewQueueScreen(AppScreen):
 
         self.app.push_screen(ReasonDialog("Return for revision?",
                                           "What should the trainee change?"), given)
+
+    def action_comment(self) -> None:
+        item = self._selected()
+        if item is None:
+            return
+
+        def given(value: tuple[str, str] | None) -> None:
+            if value:
+                quote, comment = value
+                self._decide(lambda: self.service.comment_on(item.note.id, quote, comment),
+                             "Comment added.")
+
+        self.app.push_screen(CommentDialog(
+            f"Comment on {item.author.display_name}'s note of {item.note.date_of_service}"), given)
 
     def _decide(self, action, done: str) -> None:  # noqa: ANN001
         try:
