@@ -35,6 +35,7 @@ def _register() -> None:
     from . import audit_log, check, db, demo, expand, export, plan, users  # noqa: F401 - commands register themselves
     from . import audit, config_cmd, convert, import_cmd  # noqa: F401 - clinics (issue #7)
     from . import report, review  # noqa: F401 - supervision (issue #6)
+    from . import amend  # noqa: F401 - client amendment requests (45 CFR 164.526)
 
 
 _register()

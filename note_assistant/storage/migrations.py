@@ -246,5 +246,64 @@ def m004_supervision(db: Database) -> None:
             db.execute(statement + "END;")
 
 
+_AMENDMENT_TRIGGERS = """
+CREATE TRIGGER amendment_requests_no_delete BEFORE DELETE ON amendment_requests
+BEGIN SELECT RAISE(ABORT, 'amendment requests are kept'); END;
+CREATE TRIGGER amendment_requests_insert_pending BEFORE INSERT ON amendment_requests
+WHEN NEW.status IS NOT 'pending' OR NEW.decided_by IS NOT NULL OR NEW.decided_at IS NOT NULL
+  OR NEW.decision_reason IS NOT NULL OR NEW.addendum_id IS NOT NULL
+  OR NEW.disagreement IS NOT NULL OR NEW.rebuttal IS NOT NULL
+BEGIN SELECT RAISE(ABORT, 'an amendment request starts pending'); END;
+CREATE TRIGGER amendment_requests_request_fixed BEFORE UPDATE ON amendment_requests
+WHEN NEW.id IS NOT OLD.id OR NEW.note_id IS NOT OLD.note_id OR NEW.client_id IS NOT OLD.client_id
+  OR NEW.received_at IS NOT OLD.received_at OR NEW.received_by IS NOT OLD.received_by
+  OR NEW.requested_change IS NOT OLD.requested_change OR NEW.reason IS NOT OLD.reason
+BEGIN SELECT RAISE(ABORT, 'an amendment request cannot be changed'); END;
+CREATE TRIGGER amendment_requests_decide_once BEFORE UPDATE ON amendment_requests
+WHEN (OLD.status IS NOT 'pending' AND (NEW.status IS NOT OLD.status
+  OR NEW.decided_by IS NOT OLD.decided_by OR NEW.decided_at IS NOT OLD.decided_at
+  OR NEW.decision_reason IS NOT OLD.decision_reason OR NEW.addendum_id IS NOT OLD.addendum_id))
+  OR NEW.status NOT IN ('pending', 'accepted', 'denied')
+  OR (NEW.status = 'accepted' AND (NEW.addendum_id IS NULL OR NEW.decided_by IS NULL))
+  OR (NEW.status = 'denied' AND (NEW.decision_reason IS NULL OR NEW.decided_by IS NULL))
+BEGIN SELECT RAISE(ABORT, 'a decided amendment request is immutable'); END;
+CREATE TRIGGER amendment_requests_disagreement_once BEFORE UPDATE ON amendment_requests
+WHEN (OLD.disagreement IS NOT NULL AND (NEW.disagreement IS NOT OLD.disagreement
+  OR NEW.disagreement_at IS NOT OLD.disagreement_at OR NEW.disagreement_by IS NOT OLD.disagreement_by))
+  OR (NEW.disagreement IS NOT NULL AND NEW.status IS NOT 'denied')
+BEGIN SELECT RAISE(ABORT, 'a statement of disagreement is recorded once, after a denial'); END;
+CREATE TRIGGER amendment_requests_rebuttal_once BEFORE UPDATE ON amendment_requests
+WHEN (OLD.rebuttal IS NOT NULL AND (NEW.rebuttal IS NOT OLD.rebuttal
+  OR NEW.rebuttal_at IS NOT OLD.rebuttal_at OR NEW.rebuttal_by IS NOT OLD.rebuttal_by))
+  OR (NEW.rebuttal IS NOT NULL AND NEW.disagreement IS NULL)
+BEGIN SELECT RAISE(ABORT, 'a rebuttal is recorded once, after a disagreement'); END;
+"""
+
+
+@migrations()
+def m005_amendments(db: Database) -> None:
+    """Client amendment requests (45 CFR 164.526): accepted (an addendum carries the change) or
+    denied with a basis; a denial links the client's disagreement and the clinician's rebuttal.
+    Triggers: decisions are final, disagreement and rebuttal are written once, nothing is deleted."""
+    db["amendment_requests"].create(
+        {"id": str, "note_id": str, "client_id": str, "received_at": str, "received_by": str,
+         "requested_change": str, "reason": str, "status": str, "decided_by": str,
+         "decided_at": str, "decision_reason": str, "addendum_id": str,
+         "disagreement": str, "disagreement_at": str, "disagreement_by": str,
+         "rebuttal": str, "rebuttal_by": str, "rebuttal_at": str},
+        pk="id",
+        not_null={"note_id", "client_id", "received_at", "received_by", "requested_change",
+                  "reason", "status"},
+        foreign_keys=[("note_id", "notes", "id"), ("client_id", "clients", "id"),
+                      ("received_by", "users", "id"), ("decided_by", "users", "id"),
+                      ("addendum_id", "addenda", "id"), ("disagreement_by", "users", "id"),
+                      ("rebuttal_by", "users", "id")],
+    )
+    db["amendment_requests"].create_index(["note_id", "received_at"])
+    for statement in _AMENDMENT_TRIGGERS.strip().split("END;"):
+        if statement.strip():
+            db.execute(statement + "END;")
+
+
 def apply(db: Database) -> None:
     migrations.apply(db)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -69,6 +70,9 @@ SIGNER = textwrap.dedent("""
 """)
 
 
+_ACK = re.compile(r"SIGNED (\S+)")
+
+
 def test_kill_9_while_signing_loses_no_acknowledged_signature(tmp_path):
     """Requirement 19: kill -9 at random moments; every acknowledged signature survives."""
     db = tmp_path / "crash.db"
@@ -83,7 +87,9 @@ def test_kill_9_while_signing_loses_no_acknowledged_signature(tmp_path):
         os.kill(child.pid, signal.SIGKILL)
         out, _ = child.communicate()
         assert child.returncode == -signal.SIGKILL
-        acked += [line.split()[1] for line in out.splitlines() if line.startswith("SIGNED ")]
+        # Only a complete line is an acknowledgement: kill -9 can cut the last one short.
+        complete = out.split("\n")[:-1]
+        acked += [m.group(1) for line in complete if (m := _ACK.fullmatch(line))]
     assert len(acked) > KILLS  # the loop really signed between kills
     store = _open(db)
     assert store.encrypted == ENCRYPTED

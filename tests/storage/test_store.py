@@ -11,6 +11,7 @@ EXPECTED_TABLES = {
     "users", "clients", "plans", "notes", "addenda", "psychotherapy_notes", "dismissals", "drafts",
     "_sqlite_migrations", "break_glass_grants", "audit_log", "audit_head", "audit_secret",
     "review_rounds", "review_comments", "training_grants",  # m004_supervision (issue #6)
+    "amendment_requests",  # m005_amendments (45 CFR 164.526)
 }
 
 

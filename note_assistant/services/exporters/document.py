@@ -24,6 +24,10 @@ PSYCHOTHERAPY_NOTICE = (
 )
 
 
+_STEP = {"request": "Client's request", "accepted": "Accepted", "denied": "Denied",
+         "disagreement": "Client's statement of disagreement", "rebuttal": "Rebuttal"}
+
+
 @dataclass(frozen=True)
 class Block:
     kind: Kind
@@ -92,6 +96,11 @@ def blocks(record: ClientRecord) -> list[Block]:
             out.append(Block("meta", f"Reason: {addendum.reason}"))
             out.append(Block("text", addendum.text.rstrip()))
             out.append(Block("signature", f"Amends the original with SHA-256 {addendum.original_hash}"))
+        for chain in entry.amendments:
+            out.append(Block("subheading", f"Amendment request {chain.request.id} ({chain.request.status})"))
+            for step in chain.steps:
+                out.append(Block("meta", f"{_STEP[step.kind]} {step.at:%Y-%m-%d %H:%M} UTC, recorded by {step.by}:"))
+                out.append(Block("text", step.text.rstrip()))
     if record.psychotherapy:
         out.append(Block("title", f"Psychotherapy notes: {client.name}"))
         out.append(Block("notice", PSYCHOTHERAPY_NOTICE))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ...models import Addendum, Client, Note, NoteStatus, PsychotherapyNote, Role, User, utcnow
 from ...storage.store import NotFound, Store
+from ..amendments import chains_for_note
 from ..notes import NoteService, PermissionDenied
 
 FINAL = (NoteStatus.signed, NoteStatus.cosigned)
@@ -29,6 +30,8 @@ class NoteEntry:
     addenda: list[tuple[Addendum, User | None]] = field(default_factory=list)
     text: str = ""
     """The text to export: the note as written, or expanded for a client-access copy."""
+    amendments: list = field(default_factory=list)
+    """Client amendment requests with their chains (``services.amendments.Chain``)."""
 
     @property
     def signed(self) -> bool:
@@ -126,7 +129,8 @@ def gather(
         text = expand(note.text) if (client_access and expand) else note.text
         if client_access and expand:
             addenda = [(a.model_copy(update={"text": expand(a.text)}), who) for a, who in addenda]
-        entries.append(NoteEntry(note, _user(store, note.author_id), _user(store, note.signer_id), addenda, text))
+        entries.append(NoteEntry(note, _user(store, note.author_id), _user(store, note.signer_id), addenda, text,
+                                 chains_for_note(store, note.id)))
     psychotherapy: list[PsychotherapyNote] = []
     if include_psychotherapy:
         own = service.psychotherapy_notes(client.id)
