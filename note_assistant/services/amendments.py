@@ -30,6 +30,7 @@ from ..storage import audit
 from ..storage.audit import AuditEvent
 from ..storage.store import NotFound, Store, _from_row
 from .access import read_basis
+from .base import ActingService
 from .errors import InvalidTransition, PermissionDenied, ServiceError
 from .notes import NoteService
 
@@ -127,11 +128,9 @@ def chains_for_note(store: Store, note_id: str) -> list[Chain]:
     return [_chain(store, _from_row(AmendmentRequest, r)) for r in rows]
 
 
-class AmendmentService:
+class AmendmentService(ActingService):
     def __init__(self, store: Store, actor: User | Session) -> None:
-        self.store = store
-        self.session: Session | None = None if isinstance(actor, User) else actor
-        self.actor: User = actor if isinstance(actor, User) else actor.user
+        super().__init__(store, actor)
 
     # actions -----------------------------------------------------------------------------
     def record_request(self, note_id: str, requested_change: str, reason: str = "") -> AmendmentRequest:
@@ -269,21 +268,6 @@ class AmendmentService:
         self._require_access(note, action)
         if note.author_id != self.actor.id and self.actor.role != Role.supervisor:
             raise PermissionDenied(f"only the note's author or a supervisor can {action}")
-
-    def _now(self) -> dt.datetime:
-        now = self.session.clock() if self.session else dt.datetime.now(dt.timezone.utc)
-        return now.astimezone(dt.timezone.utc).replace(microsecond=0)
-
-    def _live(self) -> None:
-        if self.session is not None:
-            self.session.require_active()
-            self.session.touch()
-
-    def _audit_event(self, action: str, **kwargs: object) -> AuditEvent:
-        if self.session is not None:
-            return self.session.event(action, **kwargs)
-        return AuditEvent(action=action, actor_id=self.actor.id, actor=self.actor.username,
-                          **kwargs)  # type: ignore[arg-type]
 
     def _event(self, action: str, request: AmendmentRequest, **detail: object) -> AuditEvent:
         return self._audit_event(action, target_type="amendment_request", target_id=request.id,

@@ -21,6 +21,7 @@ from ..models import (
 )
 from ..storage.audit import AuditEvent
 from ..storage.store import Store
+from .base import ActingService
 from .errors import InvalidTransition, PermissionDenied, ServiceError
 
 if TYPE_CHECKING:
@@ -34,11 +35,9 @@ PROGRESS = "progress-note"
 PSYCHOTHERAPY = "psychotherapy-note"
 
 
-class NoteService:
+class NoteService(ActingService):
     def __init__(self, store: Store, actor: User | Session) -> None:
-        self.store = store
-        self.session: Session | None = None if isinstance(actor, User) else actor
-        self.actor: User = actor if isinstance(actor, User) else actor.user
+        super().__init__(store, actor)
 
     # drafts ------------------------------------------------------------------------------
     def create_draft(
@@ -186,25 +185,9 @@ class NoteService:
         return own
 
     # helpers -----------------------------------------------------------------------------
-    def _live(self) -> None:
-        if self.session is not None:
-            self.session.require_active()
-            self.session.touch()
-
-    def _audit_event(self, action: str, **kwargs: object) -> AuditEvent:
-        if self.session is not None:
-            return self.session.event(action, **kwargs)
-        return AuditEvent(action=action, actor_id=self.actor.id, actor=self.actor.username,
-                          **kwargs)  # type: ignore[arg-type]
-
     def _event(self, action: str, note: Note, **detail: object) -> AuditEvent:
         return self._audit_event(action, target_type="note", target_id=note.id,
                                  client_id=note.client_id, category=PROGRESS, detail=detail)
-
-    def _audit_read(self, event: AuditEvent) -> None:
-        """Reads are audited too; a read-only (damaged) database cannot record them."""
-        if not self.store.readonly:
-            self.store.record(event)
 
     def _read_basis(self, client_id: str) -> str:
         from .access import require_read

@@ -24,6 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ..models import Finding, Note, NoteStatus, Role, User, new_id, note_hash
 from ..storage.audit import AuditEvent
 from ..storage.store import Store, _to_row
+from .base import ActingService
 from .errors import InvalidTransition, PermissionDenied, ServiceError
 from .findings import Dismissal, FindingService
 from .rubric import Rubric, load_rubric
@@ -112,13 +113,11 @@ def _round(row: dict[str, object], comments: list[ReviewComment]) -> ReviewRound
     return ReviewRound.model_validate(data)
 
 
-class ReviewService:
+class ReviewService(ActingService):
     """Submission, review and co-signature for the signed-in user (never a user parameter)."""
 
     def __init__(self, store: Store, actor: User | Session, *, rubric: Rubric | None = None) -> None:
-        self.store = store
-        self.session: Session | None = None if isinstance(actor, User) else actor
-        self.actor: User = actor if isinstance(actor, User) else actor.user
+        super().__init__(store, actor)
         self._rubric = rubric
 
     @property
@@ -336,28 +335,9 @@ class ReviewService:
                        **detail))
 
     # helpers -----------------------------------------------------------------------------
-    def _now(self) -> dt.datetime:
-        now = self.session.clock() if self.session else dt.datetime.now(dt.timezone.utc)
-        return now.astimezone(dt.timezone.utc).replace(microsecond=0)
-
-    def _live(self) -> None:
-        if self.session is not None:
-            self.session.require_active()
-            self.session.touch()
-
-    def _audit_event(self, action: str, **kwargs: object) -> AuditEvent:
-        if self.session is not None:
-            return self.session.event(action, **kwargs)
-        return AuditEvent(action=action, actor_id=self.actor.id, actor=self.actor.username,
-                          **kwargs)  # type: ignore[arg-type]
-
     def _event(self, action: str, note: Note, **detail: object) -> AuditEvent:
         return self._audit_event(action, target_type="note", target_id=note.id,
                                  client_id=note.client_id, category=PROGRESS, detail=detail)
-
-    def _audit_read(self, event: AuditEvent) -> None:
-        if not self.store.readonly:
-            self.store.record(event)
 
 
 def _past(action: str) -> str:
