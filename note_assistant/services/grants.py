@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict
 from ..models import PsychotherapyNote, Role, User, new_id
 from ..storage.audit import AuditEvent
 from ..storage.store import Store
+from .base import ActingService
 from .errors import PermissionDenied, ServiceError
 
 if TYPE_CHECKING:
@@ -48,13 +49,11 @@ def _grant(row: dict[str, object]) -> TrainingGrant:
     return TrainingGrant.model_validate({k: v for k, v in row.items() if v is not None})
 
 
-class GrantService:
+class GrantService(ActingService):
     """Grant, revoke and read through training-supervision grants, as the session's user."""
 
     def __init__(self, store: Store, actor: User | Session) -> None:
-        self.store = store
-        self.session: Session | None = None if isinstance(actor, User) else actor
-        self.actor: User = actor if isinstance(actor, User) else actor.user
+        super().__init__(store, actor)
 
     # trainee -----------------------------------------------------------------------------
     def grant(self, client_id: str, *, days: int = DEFAULT_DAYS,
@@ -147,23 +146,9 @@ class GrantService:
         except NotFound:
             return self.store.user_by_name(name_or_id)
 
-    def _now(self) -> dt.datetime:
-        now = self.session.clock() if self.session else dt.datetime.now(dt.timezone.utc)
-        return now.astimezone(dt.timezone.utc).replace(microsecond=0)
-
-    def _live(self) -> None:
-        if self.session is not None:
-            self.session.require_active()
-            self.session.touch()
-
     def _event(self, action: str, client_id: str, **detail: object) -> AuditEvent:
-        kwargs = dict(target_type="psychotherapy_note", client_id=client_id,
-                      category=PSYCHOTHERAPY, detail=detail)
-        if self.session is not None:
-            return self.session.event(action, **kwargs)
-        return AuditEvent(action=action, actor_id=self.actor.id, actor=self.actor.username,
-                          **kwargs)  # type: ignore[arg-type]
+        return self._audit_event(action, target_type="psychotherapy_note", client_id=client_id,
+                                 category=PSYCHOTHERAPY, detail=detail)
 
     def _record(self, event: AuditEvent) -> None:
-        if not self.store.readonly:
-            self.store.record(event)
+        self._audit_read(event)
