@@ -59,8 +59,9 @@ class Hit:
         return f"Hit({self.category} {self.rule_id} {self.start}-{self.end})"
 
 
-def _matching_paren(src: str, start: int) -> int:
-    """Index of the ``)`` closing the group opened at ``start`` (or -1)."""
+def _structure(src: str, start: int = 0):  # noqa: ANN202 - a generator of (int, str, int)
+    """``(index, char, depth)`` for each regex metacharacter position outside escapes and
+    character classes; ``depth`` is the group depth after the character."""
     depth, i, in_class = 0, start, False
     while i < len(src):
         ch = src[i]
@@ -71,36 +72,27 @@ def _matching_paren(src: str, start: int) -> int:
             in_class = ch != "]"
         elif ch == "[":
             in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-            if depth == 0:
-                return i
+        else:
+            depth += (ch == "(") - (ch == ")")
+            yield i, ch, depth
         i += 1
+
+
+def _matching_paren(src: str, start: int) -> int:
+    """Index of the ``)`` closing the group opened at ``start`` (or -1)."""
+    for i, ch, depth in _structure(src, start):
+        if ch == ")" and depth == 0:
+            return i
     return -1
 
 
 def _split_top(src: str) -> list[str]:
     """Split a regex at its top-level ``|``."""
-    parts, depth, i, last, in_class = [], 0, 0, 0, False
-    while i < len(src):
-        ch = src[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
+    parts, last = [], 0
+    for i, ch, depth in _structure(src):
+        if ch == "|" and depth == 0:
             parts.append(src[last:i])
             last = i + 1
-        i += 1
     parts.append(src[last:])
     return parts
 
