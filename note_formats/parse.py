@@ -121,14 +121,22 @@ def _headings(text: str, fmt: NoteFormat, start: int) -> list[tuple[int, int, st
 
 def detect_format(text: str, formats: dict[str, NoteFormat] | None = None) -> str:
     """The format whose headings the text uses most (at least two sections), else free text."""
+    return _detect(text, formats, 0)[0]
+
+
+def _detect(text: str, formats: dict[str, NoteFormat] | None,
+            start: int) -> tuple[str, list[tuple[int, int, str, str]]]:
+    """:func:`detect_format` over ``text[start:]``, with the winner's headings (so parsing does
+    not scan for them again)."""
     formats = formats if formats is not None else builtin_formats()
-    best, best_score = FREE_TEXT, (1, 0.0)
+    best, best_score, best_found = FREE_TEXT, (1, 0.0), []
     for fmt in formats.values():
-        keys = {key for _, _, key, _ in _headings(text, fmt, 0)}
+        found = _headings(text, fmt, start)
+        keys = {key for _, _, key, _ in found}
         score = (len(keys), len(keys) / len(fmt.sections))
         if score > best_score:
-            best, best_score = fmt.key, score
-    return best
+            best, best_score, best_found = fmt.key, score, found
+    return best, best_found
 
 
 def parse_note(
@@ -145,12 +153,12 @@ def parse_note(
             key = FREE_TEXT
         else:
             key = get_format(wanted, formats).key
+        found = _headings(text, formats[key], fm_end) if key != FREE_TEXT else []
     else:
-        key = detect_format(text[fm_end:], formats)
+        key, found = _detect(text, formats, fm_end)
 
     sections: list[ParsedSection] = []
     if key != FREE_TEXT:
-        found = _headings(text, formats[key], fm_end)
         for index, (start, body_start, skey, heading) in enumerate(found):
             end = found[index + 1][0] if index + 1 < len(found) else len(text)
             sections.append(ParsedSection(skey, heading, start, body_start, end))

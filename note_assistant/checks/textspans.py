@@ -197,7 +197,13 @@ def _prefixes(items: list, ci: bool) -> _Prefixes:
             while i < len(items) and items[i][0] is _sre_c.LITERAL:
                 chars.append(chr(items[i][1]))
                 i += 1
-            return {("".join(chars), ci)}
+            head = "".join(chars)
+            # The regex parser factors shared prefixes ("take|took" -> "t(?:ake|ook)"): extend
+            # the literal into what must follow it, so the gate stays selective.
+            rest = _prefixes(items[i:], ci) if i < len(items) else None
+            if rest and all(r_ci == ci for _, r_ci in rest) and len(rest) <= 16:
+                return {(head + r, ci) for r, _ in rest}
+            return {(head, ci)}
         if op is _sre_c.SUBPATTERN:
             _, add, remove, sub = av
             if sub.getwidth()[0] == 0:
@@ -229,23 +235,62 @@ def _prefixes(items: list, ci: bool) -> _Prefixes:
     return None
 
 
-_LOWER: list[tuple[str, str]] = [("", "")]
+_WORD_BOUNDED = "(?<![A-Za-z0-9])"
+_ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+#: Characters that ``re.IGNORECASE`` folds onto ASCII letters but ``str.lower`` does not keep
+#: aligned (dotted I, dotless i, long s, Kelvin sign): a text holding one is scanned by the regex.
+_FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
-def _lowered(text: str) -> str:
-    last = _LOWER[0]
-    if last[0] is text:
-        return last[1]
-    low = text.lower()
-    _LOWER[0] = (text, low)
-    return low
+class _TextIndex:
+    """One text, lowered, and the word starts found so far for each literal (the last text is
+    kept, so every pattern scanning the same note shares the work)."""
+
+    __slots__ = ("text", "low", "aligned", "found")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.low = low = text.lower()
+        self.aligned = len(low) == len(text) and not any(c in text for c in _FOLDS_TO_ASCII)
+        self.found: dict[str, list[int]] = {}
+
+    def word_starts(self, literal: str) -> list[int]:
+        """Offsets where the lowered text has ``literal`` (lower case) right after something
+        that is not an ASCII letter or digit."""
+        starts = self.found.get(literal)
+        if starts is None:
+            starts = []
+            low, find, at = self.low, self.low.find, self.low.find(literal)
+            while at >= 0:
+                if at == 0 or low[at - 1] not in _ALNUM:
+                    starts.append(at)
+                at = find(literal, at + 1)
+            self.found[literal] = starts
+        return starts
+
+
+_MAX_WORD_GATES = 32
+_INDEX: list[_TextIndex] = [_TextIndex("")]
+
+
+def _index(text: str) -> _TextIndex:
+    last = _INDEX[0]
+    if last.text is text:
+        return last
+    built = _TextIndex(text)
+    _INDEX[0] = built
+    return built
 
 
 class FastPattern:
     """A compiled regex that first checks, with plain substring tests over the whole text, that
-    some literal every match must start with is present; the result is the regex's own."""
+    some literal every match must start with is present; the result is the regex's own.
 
-    __slots__ = ("re", "pattern", "_gates")
+    A whole-word pattern (made by :func:`fast`) goes further: its matches can only start at a
+    word start beginning with one of those literals, so only those positions are tried.
+    """
+
+    __slots__ = ("re", "pattern", "_gates", "_word_gates")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         self.re = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
@@ -258,35 +303,83 @@ class FastPattern:
         self._gates = None if gates is None or any(not lit for lit, _ in gates) else [
             (lit.lower() if ci else lit, ci) for lit, ci in gates
         ]
+        # Word-start scanning needs the leading "no letter or digit before" guard and gates that
+        # begin with an ASCII letter or digit (so a match cannot start anywhere else).
+        # Only for a few gates: a long alternation of literals is scanned faster by the regex.
+        self._word_gates = (
+            self._gates is not None and len(self._gates) <= _MAX_WORD_GATES
+            and self.pattern.startswith(_WORD_BOUNDED)
+            and all(lit[0].isascii() and lit[0].isalnum() for lit, _ in self._gates))
 
     def possible(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
         """False when no match can exist in ``text[pos:endpos]`` (a short range is checked alone)."""
         if self._gates is None:
             return True
         endpos = len(text) if endpos is None else endpos
-        if endpos - pos < len(text) // 2:
-            text = text[max(0, pos - 1):endpos]
-            low = None
+        if endpos - pos >= len(text) // 2 and len(text) > 200:
+            index = _index(text)
+            if not index.aligned:
+                return True  # a case-folding character: only the regex can tell
+            low: str | None = index.low
         else:
+            if endpos - pos < len(text) // 2:
+                text = text[max(0, pos - 1):endpos]  # a part: never evicts the note's index
+            if any(c in text for c in _FOLDS_TO_ASCII):
+                return True
             low = None
         for literal, ci in self._gates:
             if ci:
-                low = low if low is not None else (_lowered(text) if len(text) > 200 else text.lower())
+                low = low if low is not None else text.lower()
                 if literal in low:
                     return True
             elif literal in text:
                 return True
         return False
 
+    def _starts(self, text: str, pos: int, endpos: int) -> list[int] | None:
+        """Every position in ``pos..endpos`` where a match may start, sorted; None when the
+        text cannot be indexed (then the regex scans it)."""
+        index = _index(text)
+        if not index.aligned:
+            return None
+        gates = self._gates or []
+        found: set[int] = set()
+        for literal, ci in gates:
+            starts = index.word_starts(literal.lower())
+            if not ci:
+                starts = [s for s in starts if text.startswith(literal, s)]
+            found.update(starts)
+        return sorted(s for s in found if pos <= s < endpos)
+
+    def _iter(self, text: str, pos: int, endpos: int) -> Iterator[re.Match[str]]:
+        starts = self._starts(text, pos, endpos) if len(text) > 200 else None
+        if starts is None:
+            yield from self.re.finditer(text, pos, endpos)
+            return
+        match, done = self.re.match, pos
+        for start in starts:
+            if start < done:
+                continue  # inside the previous match, as finditer skips it
+            found = match(text, start, endpos)
+            if found is not None:
+                done = found.end()
+                yield found
+
     def search(self, text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
         if not self.possible(text, pos, endpos):
             return None
-        return self.re.search(text, pos, len(text) if endpos is None else endpos)
+        endpos = len(text) if endpos is None else endpos
+        if self._word_gates:
+            return next(self._iter(text, pos, endpos), None)
+        return self.re.search(text, pos, endpos)
 
     def finditer(self, text: str, pos: int = 0, endpos: int | None = None) -> Iterator[re.Match[str]]:
         if not self.possible(text, pos, endpos):
             return iter(())
-        return self.re.finditer(text, pos, len(text) if endpos is None else endpos)
+        endpos = len(text) if endpos is None else endpos
+        if self._word_gates:
+            return self._iter(text, pos, endpos)
+        return self.re.finditer(text, pos, endpos)
 
     def findall(self, text: str, pos: int = 0, endpos: int | None = None) -> list[Any]:
         if not self.possible(text, pos, endpos):
@@ -301,7 +394,7 @@ class FastPattern:
 
 def fast(pattern: str, flags: int = re.IGNORECASE) -> FastPattern:
     """A whole-word :class:`FastPattern` for ``pattern``."""
-    return FastPattern(rf"(?<![A-Za-z0-9])(?:{pattern})(?![A-Za-z0-9])", flags)
+    return FastPattern(rf"{_WORD_BOUNDED}(?:{pattern})(?![A-Za-z0-9])", flags)
 
 
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
@@ -328,26 +421,44 @@ class TermIndex:
             sizes.setdefault(tokens[0].lower(), set()).add(len(tokens))
         self.sizes = {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()}
 
-    def find(self, text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int, str]]:
-        """(start, end, term as listed) for each longest, non-overlapping occurrence."""
-        tokens = list(TOKEN.finditer(text, start, len(text) if end is None else end))
-        words = [t.group(0) for t in tokens]
-        lowers = [w.lower() for w in words]
-        found: list[tuple[int, int, str]] = []
-        i, n = 0, len(tokens)
+    def find(self, text: str, start: int = 0, end: int | None = None,
+             first: bool = False) -> list[tuple[int, int, str]]:
+        """(start, end, term as listed) for each longest, non-overlapping occurrence (only the
+        first one when ``first``)."""
+        end = len(text) if end is None else end
+        part = text[start:end]
+        low = part.lower()
+        words = TOKEN.findall(part)
+        lowers = TOKEN.findall(low) if len(low) == len(part) else [w.lower() for w in words]
+        if len(lowers) != len(words):  # lowering changed the tokens (rare non-ASCII text)
+            lowers = [w.lower() for w in words]
+        found: list[tuple[int, int, str]] = []  # (first token, last token, term)
+        sizes, loose, strict = self.sizes, self.loose, self.strict
+        i, n = 0, len(words)
         while i < n:
             step = 1
-            for size in self.sizes.get(lowers[i], ()):
+            for size in sizes.get(lowers[i], ()):
                 if size > n - i:
                     continue
-                term = self.loose.get(" ".join(lowers[i:i + size])) or self.strict.get(" ".join(words[i:i + size]))
+                term = loose.get(" ".join(lowers[i:i + size])) or strict.get(" ".join(words[i:i + size]))
                 if term:
-                    found.append((tokens[i].start(), tokens[i + size - 1].end(), term))
+                    found.append((i, i + size - 1, term))
                     step = size
                     break
+            if found and first:
+                break
             i += step
-        return found
+        if not found:
+            return []
+        # Offsets only for the tokens that matched (most searches find nothing).
+        last = found[-1][1]
+        spans = []
+        for index, token in enumerate(TOKEN.finditer(text, start, end)):
+            spans.append(token.span())
+            if index >= last:
+                break
+        return [(spans[a][0], spans[b][1], term) for a, b, term in found]
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> tuple[int, int, str] | None:
-        hits = self.find(text, start, end)
+        hits = self.find(text, start, end, first=True)
         return hits[0] if hits else None

@@ -4,13 +4,15 @@ profiles (built-in and a clinic's own file) change their results."""
 from __future__ import annotations
 
 import re
+import string
 from pathlib import Path
 
 import pytest
 from checks_support import GOOD_SOAP, ids, soap
 
 from note_assistant.checks import check_note
-from note_assistant.checks.catalogue import catalogue
+from note_assistant.checks.catalogue import catalogue, make_finding
+from note_assistant.models import Finding
 from note_assistant.checks.profiles import ProfileError, load_profile
 
 PREFIXES = ("DOC-", "RISK-", "PLAN-", "CLONE-", "STIG-")
@@ -106,3 +108,28 @@ def test_rules_doc_lists_every_rule_and_its_profile_example_loads(tmp_path: Path
     path.write_text(example, encoding="utf-8")
     profile = load_profile(path)
     assert profile.option("late_entry_days", None) == 5 and "STIG-*" in profile.rules
+
+
+def _format_values(rule_id: str) -> dict[str, str]:
+    spec = catalogue()[rule_id]
+    names = {field for template in (spec.message, spec.suggestion or "")
+             for _, field, _, _ in string.Formatter().parse(template) if field}
+    return {name: f"<{name}>" for name in names if name not in {"section", "cue", "suggestion"}}
+
+
+@pytest.mark.parametrize("rule_id", sorted(catalogue()))
+def test_findings_made_from_the_catalogue_equal_validated_models(rule_id):
+    """make_finding skips re-validation; what it returns must be the model validation makes."""
+    text = "Client reports SI; plan reviewed."
+    made = make_finding(rule_id, text=text, start=7, end=14, section="subjective", cue="SI",
+                        suggestion="x", **_format_values(rule_id))
+    validated = Finding.model_validate(made.model_dump())
+    assert made == validated
+    assert made.model_dump() == validated.model_dump()
+    assert made.model_dump_json() == validated.model_dump_json()
+    assert made.text == "reports"
+
+
+def test_a_finding_span_outside_the_text_is_refused():
+    with pytest.raises(ValueError, match="outside"):
+        make_finding("ABBR-EXPANSION", text="abc", start=2, end=9)

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from note_assistant.checks import documentation, risk, stigmatizing
 from note_assistant.checks.plan_vocab import vocabulary
-from note_assistant.checks.textspans import FastPattern, TermIndex, quoted_spans, stem
+from note_assistant.checks.textspans import TOKEN, FastPattern, TermIndex, quoted_spans, stem
 
 PIECES = ["SI", "HI", "denies ", "cutting ", "refused ", "meds", "claims ", "she ", "no ", "gun",
           "risk low", "C-SSRS", "Signed: ", "LCSW", " ", ".", "\n", "x", "Clean ", "UDS ", "abuse",
@@ -35,8 +35,33 @@ def test_the_gate_never_changes_what_a_pattern_finds(text):
         assert (fast and fast.span()) == (slow and slow.span())
 
 
+LONG_PIECES = PIECES + ["\u017fuicidal ", "\u212aill myself ", "\u0130", "\u2019", "client's ", "take her life ",
+                        "self-harm ", "a borderline ", "not compliant ", "pt. ", "5 out of 10 "]
+long_texts = st.lists(st.sampled_from(LONG_PIECES), min_size=40, max_size=160).map("".join)
+
+
+@settings(max_examples=120, deadline=None)
+@given(long_texts, st.integers(0, 400), st.integers(0, 400))
+def test_word_start_scanning_finds_what_the_regex_finds_in_long_texts(text, pos, width):
+    """Notes over 200 characters are scanned only at word starts holding a gate literal; that
+    must find exactly what the regex finds, over any range and with case-folding characters."""
+    for pattern in all_patterns():
+        assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern.re.finditer(text)]
+        fast, slow = pattern.search(text, pos, pos + width), pattern.re.search(text, pos, pos + width)
+        assert (fast and fast.span()) == (slow and slow.span())
+        assert [m.span() for m in pattern.finditer(text, pos)] == [m.span() for m in pattern.re.finditer(text, pos)]
+
+
+def test_word_start_scanning_is_used_for_whole_word_patterns_with_few_gates():
+    pattern = risk.compiled().terms[0][1]
+    assert pattern._word_gates
+    text = "Client reports passive suicidal ideation without plan. " * 8
+    assert [m.span() for m in pattern.finditer(text)] == [m.span() for m in pattern.re.finditer(text)]
+    assert len(list(pattern.finditer(text))) == 8
+
+
 def test_gates_are_derived_for_literal_patterns_and_absent_otherwise():
-    assert FastPattern("refus(?:ed|al)", re.I)._gates == [("refus", True)]
+    assert sorted(FastPattern("refus(?:ed|al)", re.I)._gates) == [("refusal", True), ("refused", True)]
     assert FastPattern(r"\d+ min")._gates is None
     case = FastPattern(r"(?:passive\s+)?SI|HI")
     assert set(case._gates) == {("passive", False), ("SI", False), ("HI", False)}
@@ -46,6 +71,42 @@ def test_term_index_matches_whole_words_and_acronym_case():
     index = TermIndex(["role play", "MI", "cognitive restructuring"])
     text = "Role-play and MI; mi casa; cognitive  restructuring; roleplay"
     assert [text[s:e] for s, e, _ in index.find(text)] == ["Role-play", "MI", "cognitive  restructuring"]
+
+
+def _reference_find(index: TermIndex, text: str, start: int, end: int) -> list[tuple[int, int, str]]:
+    """The plain token-by-token definition the fast lookup must agree with."""
+    tokens = list(TOKEN.finditer(text, start, end))
+    words = [t.group(0) for t in tokens]
+    lowers = [w.lower() for w in words]
+    found, i = [], 0
+    while i < len(tokens):
+        step = 1
+        for size in index.sizes.get(lowers[i], ()):
+            if size > len(tokens) - i:
+                continue
+            term = index.loose.get(" ".join(lowers[i:i + size])) or index.strict.get(" ".join(words[i:i + size]))
+            if term:
+                found.append((tokens[i].start(), tokens[i + size - 1].end(), term))
+                step = size
+                break
+        i += step
+    return found
+
+
+TERM_PIECES = ["role play", "Role-play ", "MI ", "mi ", "CBT", "cognitive ", "restructuring ", "DBT skills ",
+               "\u0130", "client's ", ". ", "\n", "x", "motivational interviewing ", "ACT "]
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(TERM_PIECES), max_size=40).map("".join), st.integers(0, 60), st.integers(0, 400))
+def test_term_index_agrees_with_the_token_by_token_definition(text, start, width):
+    index = TermIndex(["role play", "MI", "cognitive restructuring", "CBT", "DBT skills", "DBT",
+                       "motivational interviewing", "ACT", "client"])
+    end = min(len(text), start + width)
+    start = min(start, end)
+    expected = _reference_find(index, text, start, end)
+    assert index.find(text, start, end) == expected
+    assert index.search(text, start, end) == (expected[0] if expected else None)
 
 
 def test_stems_join_inflections():
