@@ -172,16 +172,33 @@ def _expansion_key(expansion: str) -> str:
     return " ".join("".join(ch if ch.isalnum() else " " for ch in expansion.lower()).split())
 
 
+def _check_domains(entry: InventoryEntry, origin: str) -> None:
+    """Fail on load (not on first lookup) when an entry names an unknown cue domain."""
+    for sense in entry.senses:
+        for domain in sense.domains:
+            if domain not in cue_domains():
+                raise InventoryError(
+                    f"{origin}: entry {entry.form!r}, sense {sense.id!r}: unknown domain "
+                    f"{domain!r} (known: {', '.join(sorted(cue_domains()))})",
+                    path=origin, field="domains",
+                )
+
+
 class _Layer:
-    __slots__ = ("name", "exact", "folded", "size")
+    """One inventory file's entries by spelling. An entry is compiled (its cue words and
+    domains expanded) the first time it is looked up: a note meets a few dozen of ~1,700."""
+
+    __slots__ = ("name", "origin", "exact", "folded", "size", "_compiled")
 
     def __init__(self, name: str, entries: Iterable[InventoryEntry], origin: str) -> None:
         self.name = name
-        self.exact: dict[str, CompiledEntry] = {}
-        self.folded: dict[str, CompiledEntry] = {}
+        self.origin = origin
+        self.exact: dict[str, InventoryEntry] = {}
+        self.folded: dict[str, InventoryEntry] = {}
         self.size = 0
+        self._compiled: dict[int, CompiledEntry] = {}
         for entry in entries:
-            compiled = _compile(entry, name, origin)
+            _check_domains(entry, origin)
             self.size += 1
             table, keys = (
                 (self.exact, [entry.form, *entry.variants]) if entry.case_sensitive
@@ -195,13 +212,18 @@ class _Layer:
                         f"{entry.form!r}; give it to one entry",
                         path=origin, field="variants",
                     )
-                table[key] = compiled
+                table[key] = entry
 
     def get(self, text: str, *, exact_only: bool = False) -> CompiledEntry | None:
-        hit = self.exact.get(text)
-        if hit is None and not exact_only:
-            hit = self.folded.get(_norm(text))
-        return hit
+        entry = self.exact.get(text)
+        if entry is None and not exact_only:
+            entry = self.folded.get(_norm(text))
+        if entry is None:
+            return None
+        compiled = self._compiled.get(id(entry))
+        if compiled is None:
+            compiled = self._compiled[id(entry)] = _compile(entry, self.name, self.origin)
+        return compiled
 
 
 def _candidates(text: str) -> list[tuple[str, str, bool]]:

@@ -93,6 +93,9 @@ class ClinicalTokenizer:
         """Chunks remembered before the memory is reset (spaCy's cache is sized to match)."""
         self._seen: set[str] = set()
         tokenizer.max_cache_size = max(tokenizer.max_cache_size, max_seen)
+        self.language_tokenizer: "Tokenizer | None" = None
+        """The language's own tokenizer this one replaced (set by :func:`use_clinical_tokenizer`),
+        for a component trained on spaCy's default tokens: it need not build another."""
 
     def __call__(self, text: str):
         chunks = text.split()
@@ -145,7 +148,10 @@ def make_clinical_tokenizer(nlp: "Language") -> ClinicalTokenizer:
 
 def use_clinical_tokenizer(nlp: "Language") -> "Language":
     """Install the clinical tokenizer on ``nlp`` in place and return ``nlp``."""
-    nlp.tokenizer = make_clinical_tokenizer(nlp)
+    clinical = make_clinical_tokenizer(nlp)
+    if not isinstance(nlp.tokenizer, ClinicalTokenizer):
+        clinical.language_tokenizer = nlp.tokenizer
+    nlp.tokenizer = clinical
     return nlp
 
 

@@ -70,6 +70,16 @@ def test_same_spelling_twice_in_a_layer_is_refused(tmp_path):
         load_inventory([path])
 
 
+def test_an_unknown_cue_domain_is_refused_on_load_not_on_first_lookup(tmp_path):
+    """Entries are compiled lazily, but a misspelt domain still fails when the file loads."""
+    path = tmp_path / "house.jsonl"
+    entry = {"form": "XQ", "case_sensitive": True, "category": "clinic",
+             "senses": [{"id": "a", "expansion": "alpha", "prior": 1.0, "domains": ["no-such-domain"]}]}
+    path.write_text(json.dumps(entry) + "\n")
+    with pytest.raises(InventoryError, match="unknown domain 'no-such-domain'"):
+        load_inventory([path])
+
+
 @pytest.mark.parametrize(
     ("line", "field", "fragment"),
     [

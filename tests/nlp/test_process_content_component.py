@@ -6,6 +6,7 @@ Every sentence here is synthetic and written for these tests.
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import spacy
@@ -267,3 +268,22 @@ def test_use_model_false_runs_rules_only() -> None:
     pipe = nlp.add_pipe("note_assistant_process_content", config={"use_model": False})
     nlp.initialize()
     assert pipe.detector.model is None
+
+
+def test_the_pipeline_model_reuses_the_replaced_tokenizer_and_scores_the_same() -> None:
+    """The pipeline loads the classifier on the default English tokenizer the clinical one
+    replaced (no second tokenizer is built); its scores equal the standalone model's."""
+    import json
+
+    from note_assistant.nlp import get_nlp
+    from note_assistant.nlp.components.textcat_signal import load_packaged
+
+    nlp = get_nlp()
+    shared = nlp.get_pipe("note_assistant_process_content").detector.model
+    base = nlp.tokenizer.language_tokenizer
+    assert base is not None and shared.nlp.tokenizer is base
+    standalone = load_packaged()
+    assert standalone is not shared and standalone.nlp.tokenizer is not base
+    corpus = Path(__file__).parents[2] / "eval" / "data" / "process_content.jsonl"
+    texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()[:150]]
+    assert shared.scores(texts) == standalone.scores(texts)

@@ -330,10 +330,10 @@ class CueMatcher:
                             if s_end > get(s_start, -1):
                                 longest[s_start] = s_end
         found: list[tuple[int, int, CueRule]] = []
-        identify = self._identify
+        append, identify = found.append, self._identify
         for start in sorted(longest):
-            found.extend((start, start + size, cue)
-                         for cue, size in identify(text[start:longest[start]]))
+            for cue, size in identify(text[start:longest[start]]):
+                append((start, start + size, cue))
         return found
 
     def find_hits(self, text: str) -> list[Hit]:

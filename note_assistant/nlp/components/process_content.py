@@ -289,7 +289,12 @@ class ProcessContent:
 
     def initialize(self, get_examples=None, *, nlp: Language | None = None) -> None:  # noqa: ANN001
         """Load and compile the packaged rules and model (cached for the process)."""
-        model = load_packaged() if self.use_model else None
+        model = None
+        if self.use_model:
+            # The model was trained on spaCy's default English tokens: reuse the tokenizer the
+            # clinical one replaced rather than building another.
+            base = getattr(nlp.tokenizer, "language_tokenizer", None) if nlp is not None else None
+            model = load_packaged(base if nlp is not None and nlp.lang == "en" else None)
         self._detector = ProcessContentDetector(*shared_matcher(), model=model,
                                                 threshold=self.model_threshold)
 

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from spacy.language import Language
+    from spacy.tokenizer import Tokenizer
 
 MODEL_STEM = "process_content_textcat"
 POSITIVE = "pc"
@@ -76,18 +77,31 @@ def save(nlp: "Language", folder) -> list:  # noqa: ANN001 - a pathlib.Path
 
 
 @functools.cache
-def load_packaged() -> "SentenceModel | None":
-    """The packaged model (cached), or None when it has not been trained."""
+def load_packaged(tokenizer: "Tokenizer | None" = None) -> "SentenceModel | None":
+    """The packaged model (cached), or None when it has not been trained.
+
+    ``tokenizer``: spaCy's default English tokenizer (the one the model was trained with) when
+    the caller already has one, so loading does not build a second (a fifth of start-up).
+    """
     folder = resources.files("note_assistant.nlp") / "data"
     cfg, data = folder / f"{MODEL_STEM}.cfg", folder / f"{MODEL_STEM}.bin"
     if not (cfg.is_file() and data.is_file()):
         return None
-    from spacy.util import load_model_from_config
     from thinc.api import Config
 
-    nlp = load_model_from_config(Config().from_str(cfg.read_text(encoding="utf-8")),
-                                 auto_fill=True)
-    nlp.from_bytes(data.read_bytes(), exclude=["vocab"])
+    config = Config().from_str(cfg.read_text(encoding="utf-8"))
+    if tokenizer is None:
+        from spacy.util import load_model_from_config
+
+        nlp = load_model_from_config(config, auto_fill=True)
+        nlp.from_bytes(data.read_bytes(), exclude=["vocab"])
+    else:
+        from spacy.lang.en import English
+
+        nlp = English(vocab=tokenizer.vocab, create_tokenizer=lambda _nlp: tokenizer)
+        settings = {k: v for k, v in config["components"]["textcat"].items() if k != "factory"}
+        nlp.add_pipe("textcat", config=settings)
+        nlp.from_bytes(data.read_bytes(), exclude=["vocab", "tokenizer"])
     return SentenceModel(nlp)
 
 
