@@ -49,38 +49,46 @@ def check(paths: tuple[str, ...], format_: str, plan_path: Path | None, profile:
 
     items = [BatchItem(path, text, error) for path, text, error in read_inputs(paths)]
     worst = 0
-    for result in check_batch(items, format=format_, plan=plan, profile=rule_profile, formats=formats):
+    render = _render_json if as_json else _render_human
+    for result in check_batch(items, format=format_, plan=plan, profile=rule_profile, formats=formats,
+                              render=render):
         if result.error is not None:
             click.echo(f"note-assistant: error: {result.error}", err=True)
             worst = 2
             continue
         if result.has_errors:
             worst = max(worst, 1)
-        if as_json:
-            record = {"path": result.path, "format": result.format,
-                      "findings": [finding_json(result.text, f) for f in result.findings]}
-            record.update(result.extras or {})
-            click.echo(json.dumps(record, ensure_ascii=False))
-        else:
-            _print_human(result.path, result.text, result.format, result.findings)
+        click.echo(result.rendered)
     return worst
 
 
-def _print_human(path: str, text: str, note_format: str, findings: list) -> None:
+def _render_json(result) -> str:  # noqa: ANN001 - a checks.batch.BatchResult
+    """The ``--json`` line for one file (made in the worker that checked it)."""
+    record = {"path": result.path, "format": result.format,
+              "findings": [finding_json(result.text, f) for f in result.findings]}
+    record.update(result.extras or {})
+    return json.dumps(record, ensure_ascii=False)
+
+
+def _render_human(result) -> str:  # noqa: ANN001 - a checks.batch.BatchResult
+    """The report lines for one file (styled; click drops the colour when not a terminal)."""
+    path, text, findings = result.path, result.text, result.findings
+    lines = []
     counts = {"error": 0, "warning": 0, "info": 0}
     for finding in findings:
         counts[finding.severity] += 1
         line, column = line_col(text, finding.start)
         colour = {"error": "red", "warning": "yellow", "info": "cyan"}[finding.severity]
         label = click.style(f"{finding.severity:<7}", fg=colour)
-        click.echo(f"{path}:{line}:{column}: {label} {finding.rule_id:<28} {finding.message}")
+        lines.append(f"{path}:{line}:{column}: {label} {finding.rule_id:<28} {finding.message}")
         if finding.text.strip():
             snippet = " ".join(finding.text.split())
-            click.echo(f"    text: {snippet[:100]}{'…' if len(snippet) > 100 else ''}")
+            lines.append(f"    text: {snippet[:100]}{'…' if len(snippet) > 100 else ''}")
         if finding.suggestion:
-            click.echo(f"    fix:  {finding.suggestion}")
+            lines.append(f"    fix:  {finding.suggestion}")
     summary = ", ".join(f"{n} {k}{'s' if n != 1 else ''}" for k, n in counts.items())
-    click.echo(f"{path}: {note_format} note, {summary}")
+    lines.append(f"{path}: {result.format} note, {summary}")
+    return "\n".join(lines)
 
 
 __all__ = ["check", "finding_json", "line_col"]
