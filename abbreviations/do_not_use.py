@@ -11,7 +11,8 @@ Two ways to check, with the same answers:
 
 Context tests look at the words around a match, within the same sentence or line:
 
-``after_number``  a number right before (``10 U``, ``10U``);
+``after_number``  a number right before (``10 U``, ``10U``), unless a word in
+                  ``not_before_number`` names it (``room 4U``);
 ``dose_before``   a number or dose unit among the two words before (``10 mg OD``);
 ``medication``    a dose, unit, route or dosing frequency within ``window`` words either side.
 """
@@ -106,6 +107,12 @@ def _context_ok(rule: DoNotUseRule, text: str, start: int, end: int) -> bool:
             if j > 0 and text[j - 1] in " \t":
                 j -= 1
             if j > 0 and text[j - 1].isdigit():
+                if rule.not_before_number:
+                    while j > 0 and (text[j - 1].isdigit() or text[j - 1] in ".,"):
+                        j -= 1
+                    label = _words(_sentence_before(text, j, 24))[-1:]
+                    if label and label[0] in rule.not_before_number:
+                        continue  # "room 4U": a number naming a place, not a dose
                 return True
         elif context == "dose_before":
             before = _words(_sentence_before(text, start, 32))[-2:]

@@ -43,13 +43,23 @@ CODE = "<code>"
 """Cue standing for a five-digit number (a CPT or HCPCS code)."""
 AFTER_COLON = "<after-colon>"
 """Cue that holds when the abbreviation is the value of a label (``Legal: NA``)."""
+LABEL = "<label>"
+"""Cue that holds when the abbreviation labels a field: first on its line, then a colon
+(``PE: lungs clear``, ``SH: lives with wife``): it names a part of the record."""
 _NUMBER_KEY = 1  # never a real string hash
 _CODE_KEY = 2
 _AFTER_COLON_KEY = 3
+_LABEL_KEY = 4
 _COLON_ID = get_string_id(":")
 _PAREN_ID = get_string_id("(")
 _PERIOD_ID = get_string_id(".")
 _SENTENCE_END = ".!?\n:"
+
+
+def _starts_line(text: str, start: int) -> bool:
+    """Whether only spaces or a list marker stand between the line's start and ``start``."""
+    line = text.rfind("\n", 0, start) + 1
+    return not text[line:start].strip(" \t-*\u2022")
 
 
 def section_lookup(sections: Any) -> SectionOf | None:
@@ -192,7 +202,8 @@ class Expander:
     def _cue_map(self, entry: CompiledEntry) -> dict[int, tuple[tuple[int, float], ...]]:
         cached = self._hashed.get(id(entry))
         if cached is None or cached[0] is not entry:
-            special = {NUMBER: _NUMBER_KEY, CODE: _CODE_KEY, AFTER_COLON: _AFTER_COLON_KEY}
+            special = {NUMBER: _NUMBER_KEY, CODE: _CODE_KEY, AFTER_COLON: _AFTER_COLON_KEY,
+                       LABEL: _LABEL_KEY}
             hashed = {special.get(word) or get_string_id(word): votes
                       for word, votes in entry.cue_map.items()
                       if word in special or not word.startswith("<")}
@@ -205,7 +216,7 @@ class Expander:
         return cached[1]
 
     def _cues(self, cue_map, size: int, keys: list[int], sentences: list[int], orths: list[int],
-              i: int) -> list[float]:
+              i: int, label: bool = False) -> list[float]:
         """Cue evidence per sense: full weight near, less farther, little in other sentences."""
         counts = [0.0] * (size + 1)  # one slot per sense, then "an own cue was seen"
         best: dict[int, float] = {}
@@ -222,6 +233,8 @@ class Expander:
                 best[key] = weight
         if i > 0 and _AFTER_COLON_KEY in cue_map and orths[i - 1] == _COLON_ID:
             best[_AFTER_COLON_KEY] = 1.0
+        if label and _LABEL_KEY in cue_map:
+            best[_LABEL_KEY] = 1.0
         for key, weight in best.items():
             for index, vote in cue_map[key]:
                 counts[index] += weight * vote
@@ -256,7 +269,10 @@ class Expander:
                         numpy.cumsum(doc.to_array([SENT_START]) == 1).tolist()
                         if doc.has_annotation("SENT_START") else [0] * len(orths)
                     )
-                cues = self._cues(self._cue_map(entry), len(entry.senses), keys, sentences, orths, i)
+                label = (i + 1 < len(orths) and orths[i + 1] == _COLON_ID
+                         and _starts_line(doc_text(doc), starts[i]))
+                cues = self._cues(self._cue_map(entry), len(entry.senses), keys, sentences, orths, i,
+                                  label)
             if entry.require_cue or (entry.common_word and self._all_caps_context(doc, i)):
                 if not cues or not cues[-1]:
                     continue  # only a sense's own cue words vouch for a word-like form

@@ -35,7 +35,9 @@ class Sense(BaseModel):
     """How often this sense is meant in a mental-health outpatient note, before context."""
     cues: list[str] = Field(default_factory=list)
     """Single words (any case) that, near the abbreviation, point to this sense.
-    ``<number>`` stands for any number."""
+    ``<number>`` stands for any number, ``<code>`` for a five-digit code, ``<after-colon>`` for
+    the abbreviation being a label's value (``Legal: NA``) and ``<label>`` for it labelling a
+    field, first on its line before a colon (``PE: lungs clear``)."""
     sections: list[str] = Field(default_factory=list)
     """Note-section keys (``subjective``, ``plan``, ``intervention``...) where this sense is usual."""
     domains: list[str] = Field(default_factory=list)
@@ -137,6 +139,9 @@ class DoNotUseRule(BaseModel):
     """Lower-case words that, right after the match, mean it is something else."""
     not_previous: list[str] = Field(default_factory=list)
     """Lower-case words that, right before the match, mean it is something else."""
+    not_before_number: list[str] = Field(default_factory=list)
+    """For ``after_number``: lower-case words that, right before the number, make it a label
+    rather than a dose (``room 4U``, ``ward 10 U``)."""
     message: str = Field(min_length=10)
     """What is wrong, in the project's own words."""
     replacement: str

@@ -14,6 +14,7 @@ from abbreviations.schema import DoNotUseRule
 POSITIVES = [
     "Insulin glargine 10 [[U|DNU-U]] at bedtime.",
     "Give 4[[u|DNU-U]] regular insulin.",
+    "Insulin given in room 4: 6 [[U|DNU-U]] before lunch.",
     "Vitamin D 1000 [[IU|DNU-IU]] daily.",
     "Sertraline 50 mg [[QD|DNU-QD]].",
     "Lithium 300 mg [[q.d.|DNU-QD]] with food.",
@@ -71,6 +72,7 @@ POSITIVES = [
 ]
 
 HARD_NEGATIVES = [
+    "Room 4U was used for group today; she waited in ward 10 U.",
     "Client said you were right; see u next week.",
     "Client moved from the U.S. to Canada and misses you.",
     "PHQ-9 of 12 today, GAD-7 = 9; rated mood 7/10 and anxiety 5 out of 10.",
