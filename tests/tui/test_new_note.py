@@ -66,3 +66,25 @@ async def test_new_note_defaults_validation_and_creation(make_app, demo_db):
     assert (note.start_time, note.end_time, note.date_of_service) == (dt.time(9, 50), dt.time(10, 50), TODAY)
     assert note.text.startswith("Goal:\n\nIntervention:\n")
     store.close()
+
+
+async def test_just_after_midnight_the_defaults_are_a_valid_session(make_app, demo_db, clock):
+    """A session can't cross midnight; at 00:24 the form offers the one that ran until
+    midnight on the day before, and saving it works without edits."""
+    clock.now = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(0, 24))
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await sign_in(pilot)
+        await pilot.press("n")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, NewNoteScreen)
+        values = [screen.query_one(f"#{k}", Input).value for k in ("date", "start", "end")]
+        assert values == [str(TODAY), "23:30", "23:59"]
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditorScreen))
+        note_id = app.screen.note_id
+    store = open_store(demo_db)
+    note = store.note(note_id)
+    assert (note.date_of_service, note.start_time, note.end_time) == (TODAY, dt.time(23, 30), dt.time(23, 59))
+    store.close()

@@ -74,6 +74,10 @@ class NewNoteScreen(AppScreen):
         now = session.clock()
         end = now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0)
         start = end - dt.timedelta(minutes=50)
+        if start.date() != end.date():
+            # Just after midnight: a session can't cross it, so offer the one that ran until
+            # midnight, on the day it started (never a form that fails its own check).
+            end = start.replace(hour=23, minute=59)
         chosen = self.client_id if any(c.id == self.client_id for c in clients) else (
             clients[0].id if clients else None)
         yield Header()
@@ -81,7 +85,7 @@ class NewNoteScreen(AppScreen):
             yield Static("New session note", classes="form-title")
             yield from _row("Client", Select([(c.name, c.id) for c in clients], value=chosen or Select.BLANK,
                                              allow_blank=False if clients else True, id="client", compact=True))
-            yield from _row("Date", Input(str(now.date()), placeholder="YYYY-MM-DD", id="date", compact=True))
+            yield from _row("Date", Input(str(start.date()), placeholder="YYYY-MM-DD", id="date", compact=True))
             yield from _row("Start", Input(f"{start:%H:%M}", placeholder="HH:MM", id="start", compact=True))
             yield from _row("Stop", Input(f"{end:%H:%M}", placeholder="HH:MM", id="end", compact=True))
             yield from _row("CPT", Select(CPT_CODES, value="90834", allow_blank=False, id="cpt", compact=True))
