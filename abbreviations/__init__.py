@@ -15,7 +15,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ._spacy_import import defer_spacy_cli
 from .errors import InventoryError
+
+defer_spacy_cli()  # spaCy, when it loads, skips its command line (a quarter of a second)
 
 if TYPE_CHECKING:  # pragma: no cover
     from .api import expand
