@@ -30,6 +30,7 @@ from .inventory import read_jsonl
 from .results import DoNotUseHit
 from .schema import DoNotUseRule
 from .tokenizer import doc_text
+from . import regex_cache
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -142,15 +143,15 @@ class DoNotUseChecker:
         self.rules = [rule for rule in rules if rule.id not in skip]
         """The active rules."""
         sources = [_pattern_source(rule) for rule in self.rules]
-        self._patterns = [re.compile(source) for source in sources]
+        self._patterns = [regex_cache.compile(source) for source in sources]
         # A token is worth a look when a rule's own expression (form rules) or its trigger
         # (regex rules) matches inside the token's text, or when it is the first word of a
         # several-word form ("per os"). One combined expression answers "any rule?" first.
         self._token_tests = [
-            re.compile(rule.trigger) if rule.regex and rule.trigger else pattern
+            regex_cache.compile(rule.trigger) if rule.regex and rule.trigger else pattern
             for rule, pattern in zip(self.rules, self._patterns)
         ]
-        self._any = re.compile("|".join(f"(?:{t.pattern})" for t in self._token_tests) or "(?!)")
+        self._any = regex_cache.compile("|".join(f"(?:{t.pattern})" for t in self._token_tests) or "(?!)")
         self._first_words: dict[str, list[int]] = {}
         for index, rule in enumerate(self.rules):
             for form in rule.forms:

@@ -126,18 +126,24 @@ def make_clinical_tokenizer(nlp: "Language") -> ClinicalTokenizer:
     """
     from spacy.attrs import ORTH
     from spacy.tokenizer import Tokenizer
-    from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+    from . import regex_cache
 
     defaults = nlp.Defaults
     prefixes = [_W_SLASH_PREFIX, *(defaults.prefixes or ())]
     suffixes = [_NUMBER_UNIT_SUFFIX, _SLASH_FORM_PERIOD, *(defaults.suffixes or ())]
     infixes = [*_INFIXES, *(defaults.infixes or ())]
+    # The expressions spacy.util.compile_{prefix,suffix,infix}_regex build, compiled through
+    # the cache (they are from spaCy's and this package's rules, never from text).
+    prefix = regex_cache.compile("|".join("^" + p for p in prefixes if p.strip()))
+    suffix = regex_cache.compile("|".join(p + "$" for p in suffixes if p.strip()))
+    infix = regex_cache.compile("|".join(p for p in infixes if p.strip()))
     tokenizer = Tokenizer(
         nlp.vocab,
         rules=dict(defaults.tokenizer_exceptions),
-        prefix_search=compile_prefix_regex(prefixes).search,
-        suffix_search=compile_suffix_regex(suffixes).search,
-        infix_finditer=compile_infix_regex(infixes).finditer,
+        prefix_search=prefix.search,
+        suffix_search=suffix.search,
+        infix_finditer=infix.finditer,
         token_match=_KEEP_WHOLE.match,
         url_match=defaults.url_match,
     )

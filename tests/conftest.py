@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
 
 SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+
+# Compiled-regex cache (abbreviations.regex_cache) in a folder of this test process, never the
+# user's: subprocesses the tests start inherit it.
+os.environ.setdefault("NOTE_ASSISTANT_CACHE_DIR", tempfile.mkdtemp(prefix="na-test-cache-"))
 
 
 @pytest.fixture(autouse=True)

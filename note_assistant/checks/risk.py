@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from abbreviations import regex_cache
+
 from ..models import Finding
 from .context import CheckContext
 from .textspans import FastPattern, Negation, data_toml, fast, heading_span
@@ -79,8 +81,8 @@ def compiled() -> _Compiled:
         flags = 0 if term.case_sensitive else re.IGNORECASE
         terms.append((
             term, _word(term.pattern, flags),
-            re.compile(term.not_before, re.IGNORECASE) if term.not_before else None,
-            re.compile(term.not_after, re.IGNORECASE) if term.not_after else None,
+            regex_cache.compile(term.not_before, re.IGNORECASE) if term.not_before else None,
+            regex_cache.compile(term.not_after, re.IGNORECASE) if term.not_after else None,
         ))
     a = lex.assessment
     return _Compiled(

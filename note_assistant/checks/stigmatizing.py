@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel, ConfigDict
 
+from abbreviations import regex_cache
+
 from ..models import Finding
 from .context import CheckContext
 from .textspans import FastPattern, SpanSet, data_toml, fast, quoted_spans
@@ -46,7 +48,7 @@ class StigmaLexicon(BaseModel):
 
 
 def _opt(pattern: str | None) -> re.Pattern[str] | None:
-    return re.compile(pattern, re.IGNORECASE) if pattern else None
+    return regex_cache.compile(pattern, re.IGNORECASE) if pattern else None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from collections.abc import Iterable, Iterator
 from importlib import resources
 from typing import Any
 
+from abbreviations import regex_cache
+
 WORD = re.compile(r"[A-Za-z][A-Za-z']*|\d+(?:\.\d+)?")
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"')\]]*\s+|\n\s*\n|\n(?=\s*(?:[-*\u2022]|\d+[.)])\s)|;\s+")
 _CLAUSE_BREAK = re.compile(
@@ -127,7 +129,7 @@ def term_pattern(terms: Iterable[str], *, flags: int = re.IGNORECASE) -> re.Patt
     """Whole-word alternation of literal terms, longest first; spaces match any whitespace."""
     unique = sorted({t for t in terms if t}, key=len, reverse=True)
     alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in unique) or r"(?!x)x"
-    return re.compile(rf"(?<![A-Za-z0-9])(?:{alternation})(?![A-Za-z0-9])", flags)
+    return regex_cache.compile(rf"(?<![A-Za-z0-9])(?:{alternation})(?![A-Za-z0-9])", flags)
 
 
 class Negation:
@@ -135,9 +137,9 @@ class Negation:
 
     def __init__(self, before: Iterable[str], after: Iterable[str], pseudo: Iterable[str] = (),
                  window: int = 6) -> None:
-        self._before = re.compile(term_pattern(before).pattern, re.IGNORECASE)
+        self._before = regex_cache.compile(term_pattern(before).pattern, re.IGNORECASE)
         after = sorted(after, key=len, reverse=True)
-        self._after = re.compile(r"^[\s:,-]*(?:" + "|".join(
+        self._after = regex_cache.compile(r"^[\s:,-]*(?:" + "|".join(
             re.escape(t).replace(r"\ ", r"\s+") for t in after
         ) + r")(?![A-Za-z])", re.IGNORECASE) if after else None
         self._pseudo = term_pattern(pseudo) if pseudo else None
@@ -282,9 +284,22 @@ def _index(text: str) -> _TextIndex:
     return built
 
 
+def _gates_of(compiled: re.Pattern[str]) -> list[tuple[str, bool]] | None:
+    """The literals every match starts with, as (literal, ignore case); None when unknown."""
+    try:
+        parsed = _sre_parse.parse(compiled.pattern, compiled.flags & ~re.UNICODE)
+        gates = _prefixes(list(parsed.data), bool(compiled.flags & re.IGNORECASE))
+    except Exception:  # noqa: BLE001 - an unparseable pattern simply runs ungated
+        return None
+    return None if gates is None else sorted(gates)
+
+
 class FastPattern:
     """A compiled regex that first checks, with plain substring tests over the whole text, that
     some literal every match must start with is present; the result is the regex's own.
+
+    Patterns come from packaged or clinic data only: their compiled form may be cached on disk
+    (:mod:`abbreviations.regex_cache`).
 
     A whole-word pattern (made by :func:`fast`) goes further: its matches can only start at a
     word start beginning with one of those literals, so only those positions are tried.
@@ -293,13 +308,10 @@ class FastPattern:
     __slots__ = ("re", "pattern", "_gates", "_word_gates")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
-        self.re = pattern if isinstance(pattern, re.Pattern) else re.compile(pattern, flags)
+        self.re = pattern if isinstance(pattern, re.Pattern) else regex_cache.compile(pattern, flags)
         self.pattern = self.re.pattern
-        try:
-            parsed = _sre_parse.parse(self.re.pattern, self.re.flags & ~re.UNICODE)
-            gates = _prefixes(list(parsed.data), bool(self.re.flags & re.IGNORECASE))
-        except Exception:  # noqa: BLE001 - an unparseable pattern simply runs ungated
-            gates = None
+        gates = regex_cache.derived("gates", self.re.pattern, self.re.flags,
+                                    lambda: _gates_of(self.re))
         self._gates = None if gates is None or any(not lit for lit, _ in gates) else [
             (lit.lower() if ci else lit, ci) for lit, ci in gates
         ]

@@ -14,9 +14,12 @@ does not depend on how the tokenizer splits abbreviations.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+
+from abbreviations import regex_cache
 
 from .rules import CueRule
 
@@ -203,6 +206,19 @@ def _trie_regex(entries: list[tuple[str, str]]) -> str:
     return build(trie)[0]
 
 
+def _split_cue(source: str) -> list[tuple[str, str]]:
+    """``(literal prefix, regex rest)`` for each top-level alternative of a cue regex (kept
+    between runs with the compiled patterns: it is a pure function of the rule)."""
+    return regex_cache.derived("cue-split", source, 0,
+                               lambda: [_literal_prefix(a) for a in _alternatives(source)])
+
+
+def _cached_trie(entries: list[tuple[str, str]]) -> str:
+    """:func:`_trie_regex`, kept between runs (keyed by a digest of the entries)."""
+    digest = hashlib.sha256(repr(entries).encode("utf-8")).hexdigest()
+    return regex_cache.derived("cue-trie", digest, 0, lambda: _trie_regex(entries))
+
+
 class _LazyPattern:
     """A regex compiled on first use: most cue regexes are only needed to identify a match
     the trie already found, so compiling all ~800 up front only slows start-up."""
@@ -215,7 +231,7 @@ class _LazyPattern:
 
     def match(self, text: str) -> re.Match[str] | None:
         if self._compiled is None:
-            self._compiled = re.compile(self.source)
+            self._compiled = regex_cache.compile(self.source)
         return self._compiled.match(text)
 
 
@@ -247,8 +263,7 @@ class CueMatcher:
                 continue
             compiled = _LazyPattern(rf"(?:{cue.source})(?![\w])")
             firsts: set[str] = set()
-            for alternative in _alternatives(cue.source):
-                prefix, rest = _literal_prefix(alternative)
+            for prefix, rest in _split_cue(cue.source):
                 if not prefix:
                     loose.append(cue)
                     firsts = set()
@@ -267,10 +282,10 @@ class CueMatcher:
         literal_words = [e for e in words if not e[1]]
         regex_words = [e for e in words if e[1]]
         self._patterns = [
-            re.compile(rf"\b(?:{_trie_regex(literal_words)})(?![\w])") if literal_words else None,
-            re.compile(rf"\b(?:{_trie_regex(regex_words)})(?![\w])") if regex_words else None,
-            re.compile(_trie_regex(punct)) if punct else None,
-            re.compile(rf"\b(?:{loose_alt})(?![\w])") if loose_alt else None,
+            regex_cache.compile(rf"\b(?:{_cached_trie(literal_words)})(?![\w])") if literal_words else None,
+            regex_cache.compile(rf"\b(?:{_cached_trie(regex_words)})(?![\w])") if regex_words else None,
+            regex_cache.compile(_cached_trie(punct)) if punct else None,
+            regex_cache.compile(rf"\b(?:{loose_alt})(?![\w])") if loose_alt else None,
         ]
         self._cache: dict[str, list[CueRule]] = {}
 

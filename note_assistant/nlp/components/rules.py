@@ -24,6 +24,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from abbreviations import regex_cache
+
 DATA_PACKAGE = "note_assistant.nlp"
 DATA_DIR = ("data", "process_content")
 DECISIONS_FILE = "decisions.toml"
@@ -83,7 +85,7 @@ class CueRule(BaseModel):
         if value is None:
             return value
         try:
-            compiled = re.compile(value)
+            compiled = regex_cache.compile(value)
         except re.error as exc:
             raise ValueError(f"regex does not compile: {exc}") from None
         if compiled.groups:
