@@ -10,6 +10,7 @@ that then formats them alone was what kept two workers from being twice as fast 
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -18,6 +19,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..models import Finding
+
+_WARM_UP = ("S: Client reports low mood, denies SI/HI; PHQ-9 of 12.\nO: tearful\n"
+            "A: MDD, moderate; risk low\nP: CBT weekly, f/u in 1 wk.\n")
 
 #: Below this many notes, worker processes cost more than they save.
 PARALLEL_THRESHOLD = 64
@@ -112,15 +116,20 @@ def check_batch(
             if progress:
                 progress(1)
         return
-    from ..nlp import get_nlp
+    from .engine import check_note
 
-    get_nlp()  # warm the pipeline before forking: workers inherit it
+    # Warm everything before forking (pipeline, rule data, caches): workers inherit it.
+    check_note(_WARM_UP, **check_kwargs)
     _WORKER_KWARGS.clear()
     _WORKER_KWARGS.update(check_kwargs)
     _WORKER_RENDER[0] = render
     context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for results in pool.map(_check_chunk, _chunks(items, CHUNK)):
-            yield from results
-            if progress:
-                progress(len(results))
+    gc.freeze()  # inherited objects stay out of the workers' collections (no copy-on-write)
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for results in pool.map(_check_chunk, _chunks(items, CHUNK)):
+                yield from results
+                if progress:
+                    progress(len(results))
+    finally:
+        gc.unfreeze()
