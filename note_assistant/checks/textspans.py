@@ -412,6 +412,20 @@ def fast(pattern: str, flags: int = re.IGNORECASE) -> FastPattern:
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 
 
+def _token_starts_at(text: str, at: int) -> bool:
+    """Whether reading ``text`` with TOKEN puts a token start at ``at``."""
+    if at and text[at - 1].isascii() and text[at - 1].isalnum():
+        return False  # inside a word
+    if at and text[at - 1] == "'":
+        # An apostrophe may join this word to the one before ("o'brien"): read the run of
+        # letters, digits and apostrophes from its start, as TOKEN would.
+        run = at - 1
+        while run and (text[run - 1] == "'" or (text[run - 1].isascii() and text[run - 1].isalnum())):
+            run -= 1
+        return any(token.start() == at for token in TOKEN.finditer(text, run, at + 1))
+    return TOKEN.match(text, at) is not None
+
+
 class TermIndex:
     """Whole-word phrase lookup over tokens (faster than a regex alternation of many terms).
 
@@ -432,44 +446,64 @@ class TermIndex:
             (self.strict if acronym else self.loose).setdefault(key, term)
             sizes.setdefault(tokens[0].lower(), set()).add(len(tokens))
         self.sizes = {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()}
+        self.longest = max((n for v in self.sizes.values() for n in v), default=1)
+        self._first_words = sorted(self.sizes)
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              first: bool = False) -> list[tuple[int, int, str]]:
         """(start, end, term as listed) for each longest, non-overlapping occurrence (only the
-        first one when ``first``)."""
+        first one when ``first``), as if ``text[start:end]`` were read token by token.
+
+        Only where a term's first word occurs (plain substring search of the lowered text) is
+        the text tokenized: a regex scan of a whole note costs more than all of those.
+        """
         end = len(text) if end is None else end
         part = text[start:end]
         low = part.lower()
-        words = TOKEN.findall(part)
-        lowers = TOKEN.findall(low) if len(low) == len(part) else [w.lower() for w in words]
-        if len(lowers) != len(words):  # lowering changed the tokens (rare non-ASCII text)
+        if len(low) != len(part) or any(c in part for c in _FOLDS_TO_ASCII):
+            return self._find_by_tokens(part, start, first)
+        candidates: set[int] = set()
+        find = low.find
+        for word in self._first_words:
+            at = find(word)
+            while at >= 0:
+                candidates.add(at)
+                at = find(word, at + 1)
+        return self._read(part, start, sorted(candidates), first)
+
+    def _find_by_tokens(self, part: str, offset: int, first: bool) -> list[tuple[int, int, str]]:
+        """:meth:`find` trying every token start (for text whose lower case does not line up)."""
+        return self._read(part, offset, [t.start() for t in TOKEN.finditer(part)], first)
+
+    def _read(self, part: str, offset: int, candidates: list[int],
+              first: bool) -> list[tuple[int, int, str]]:
+        found: list[tuple[int, int, str]] = []
+        sizes, loose, strict, longest = self.sizes, self.loose, self.strict, self.longest
+        done = 0  # tokens before this offset belong to an earlier match
+        for at in candidates:
+            if at < done or not _token_starts_at(part, at):
+                continue
+            head = TOKEN.match(part, at)
+            if head is None or head.group(0).lower() not in sizes:
+                continue  # "i" inside "it", "in" inside "insight"
+            tokens = []
+            for token in TOKEN.finditer(part, at):
+                tokens.append(token)
+                if len(tokens) == longest:
+                    break
+            words = [t.group(0) for t in tokens]
             lowers = [w.lower() for w in words]
-        found: list[tuple[int, int, str]] = []  # (first token, last token, term)
-        sizes, loose, strict = self.sizes, self.loose, self.strict
-        i, n = 0, len(words)
-        while i < n:
-            step = 1
-            for size in sizes.get(lowers[i], ()):
-                if size > n - i:
+            for size in sizes.get(lowers[0], ()):
+                if size > len(tokens):
                     continue
-                term = loose.get(" ".join(lowers[i:i + size])) or strict.get(" ".join(words[i:i + size]))
+                term = loose.get(" ".join(lowers[:size])) or strict.get(" ".join(words[:size]))
                 if term:
-                    found.append((i, i + size - 1, term))
-                    step = size
+                    done = tokens[size - 1].end()
+                    found.append((offset + at, offset + done, term))
                     break
             if found and first:
                 break
-            i += step
-        if not found:
-            return []
-        # Offsets only for the tokens that matched (most searches find nothing).
-        last = found[-1][1]
-        spans = []
-        for index, token in enumerate(TOKEN.finditer(text, start, end)):
-            spans.append(token.span())
-            if index >= last:
-                break
-        return [(spans[a][0], spans[b][1], term) for a, b, term in found]
+        return found
 
     def search(self, text: str, start: int = 0, end: int | None = None) -> tuple[int, int, str] | None:
         hits = self.find(text, start, end, first=True)
