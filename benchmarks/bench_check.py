@@ -25,7 +25,7 @@ def _cli() -> str:
     return str(Path(sys.executable).with_name("note-assistant"))
 
 
-def _measure_child(cmd: list[str]) -> tuple[float, float]:
+def _measure_child(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one command run in a fresh wrapper process."""
     probe = (
         "import resource, subprocess, sys, time\n"
@@ -34,7 +34,8 @@ def _measure_child(cmd: list[str]) -> tuple[float, float]:
         "w = time.perf_counter() - t\n"
         "print(w, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)\n"
     )
-    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, check=True)
+    out = subprocess.run([sys.executable, "-c", probe, *cmd], capture_output=True, text=True, check=True,
+                         env=env)
     wall, rss = out.stdout.split()
     return float(wall), float(rss)
 
@@ -62,8 +63,12 @@ def run() -> dict:
         for index, text in enumerate(notes(1000)):
             (folder / f"note{index:04d}.md").write_text(text, encoding="utf-8")
         one = folder / "note0000.md"
-        cold = [_measure_child([_cli(), "check", str(one)]) for _ in range(5)]
-        batch = [_measure_child([_cli(), "check", "--json", str(folder)]) for _ in range(3)]
+        # A fresh compiled-regex cache (abbreviations.regex_cache): the first run ever fills it.
+        env = {**os.environ, "NOTE_ASSISTANT_CACHE_DIR": str(folder / "cache")}
+        env.pop("NOTE_ASSISTANT_NO_CACHE", None)
+        first = _measure_child([_cli(), "check", str(one)], env)
+        cold = [_measure_child([_cli(), "check", str(one)], env) for _ in range(5)]
+        batch = [_measure_child([_cli(), "check", "--json", str(folder)], env) for _ in range(3)]
     finally:
         shutil.rmtree(folder)
     batch_wall = statistics.median(w for w, _ in batch)
@@ -78,8 +83,12 @@ def run() -> dict:
             {"name": "spaCy tokenizer only, same notes, p50", "value": tok50, "unit": "ms", "target": None, "ok": None},
             {"name": "ratio full check / tokenizer (p50)", "value": p50 / tok50 if tok50 else 0, "unit": "x", "target": None, "ok": None},
             {"name": "`note-assistant check --json DIR`, 1,000 notes, end to end", "value": 1000 / batch_wall, "unit": "notes/s", "target": ">= 300 notes/s", "ok": 1000 / batch_wall >= 300},
-            {"name": "cold start `note-assistant check one.md` (median of 5)", "value": statistics.median(w for w, _ in cold), "unit": "s", "target": "<= 1.5 s", "ok": statistics.median(w for w, _ in cold) <= 1.5},
-            {"name": "peak memory, 1,000-note batch (largest process)", "value": max(r for _, r in batch + cold), "unit": "MB", "target": "<= 300 MB", "ok": max(r for _, r in batch + cold) <= 300},
+            {"name": "cold start `note-assistant check one.md` (new process, median of 5)", "value": statistics.median(w for w, _ in cold), "unit": "s", "target": "<= 1.5 s", "ok": statistics.median(w for w, _ in cold) <= 1.5},
+            {"name": "same, the first run ever (compiled-regex cache empty)", "value": first[0], "unit": "s", "target": None, "ok": None},
+            {"name": "peak memory, 1,000-note batch (largest process)", "value": max(r for _, r in batch + cold + [first]), "unit": "MB", "target": "<= 300 MB", "ok": max(r for _, r in batch + cold + [first]) <= 300},
         ],
-        "notes": f"{os.cpu_count()} CPUs; 300 notes in-process after 20 warm-up checks; batch uses worker processes (fork after loading the pipeline).",
+        "notes": (f"{os.cpu_count()} CPUs; 300 notes in-process after 20 warm-up checks; the batch uses "
+                  "worker processes (forked after a warm-up check), each rendering its files' JSON lines. "
+                  "Cold starts and batches run with a compiled-regex cache of their own, filled by the "
+                  "first run (as a user's is after their first check)."),
     }
