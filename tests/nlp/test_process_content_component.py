@@ -287,3 +287,29 @@ def test_the_pipeline_model_reuses_the_replaced_tokenizer_and_scores_the_same() 
     corpus = Path(__file__).parents[2] / "eval" / "data" / "process_content.jsonl"
     texts = [json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()[:150]]
     assert shared.scores(texts) == standalone.scores(texts)
+
+
+def test_two_pass_matching_finds_what_one_pass_finds() -> None:
+    """The detector scans the whole note only for the deciding categories and the rest inside
+    the sentences worth a look; that must give the same results as one full pass."""
+    import json as _json
+
+    from note_assistant.nlp.components.matcher import CueMatcher
+    from note_assistant.nlp.components.process_content import default_detector
+    from note_assistant.nlp.components.sentences import default_splitter
+
+    detector = default_detector()
+    assert detector._second_pass.literal_index or detector._second_pass.regex_index
+    corpus = Path(__file__).parents[2] / "eval" / "data" / "process_content.jsonl"
+    texts = [_json.loads(line)["text"] for line in corpus.read_text(encoding="utf-8").splitlines()]
+    note = " ".join(texts[:60])
+    cases = texts + [note]
+    two_pass = [detector.analyse(t, default_splitter().spans(t, [])) for t in cases]
+    split = (detector._first_pass, detector._second_pass)
+    try:
+        detector._first_pass, detector._second_pass = detector.matcher, CueMatcher([])
+        one_pass = [detector.analyse(t, default_splitter().spans(t, [])) for t in cases]
+    finally:
+        detector._first_pass, detector._second_pass = split
+    assert two_pass == one_pass
+    assert sum(len(r) for r in one_pass) > 100  # the corpus does fire

@@ -320,26 +320,28 @@ class CueMatcher:
             self._cache[matched] = found
         return found
 
-    def find(self, text: str) -> list[tuple[int, int, CueRule]]:
-        """``(start, end, cue)`` for every cue match in ``text`` (already :func:`normalize`-d),
-        sorted by start, longest first.
+    def find(self, text: str, pos: int = 0, endpos: int | None = None) -> list[tuple[int, int, CueRule]]:
+        """``(start, end, cue)`` for every cue match in ``text[pos:endpos]`` (``text`` already
+        :func:`normalize`-d; word boundaries see the text around the range), sorted by start,
+        longest first.
 
         Every cue matching at a found start is reported, so a shorter cue at the same start as
         a longer one is kept; :func:`context.drop_contained` decides later.
         """
+        endpos = len(text) if endpos is None else endpos
         longest: dict[int, int] = {}
         get = longest.get
         find = text.find
         for pattern in self._patterns:
             if pattern is None:
                 continue
-            for match in pattern.finditer(text):
+            for match in pattern.finditer(text, pos, endpos):
                 start, end = match.span()
                 if end > get(start, -1):
                     longest[start] = end
                 if find(" ", start, end) >= 0 or find("\n", start, end) >= 0:
                     for inner in _INNER_WORD.finditer(text, start + 1, end):
-                        sub = pattern.match(text, inner.start())
+                        sub = pattern.match(text, inner.start(), endpos)
                         if sub is not None:
                             s_start, s_end = sub.span()
                             if s_end > get(s_start, -1):

@@ -78,6 +78,27 @@ def quote_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
     return spans
 
 
+_SPLITS: dict[tuple[int, frozenset[str]], tuple[CueMatcher, CueMatcher]] = {}
+
+
+def _split_matcher(matcher: CueMatcher, ruleset: RuleSet,
+                   categories: frozenset[str]) -> tuple[CueMatcher, CueMatcher]:
+    """(matcher for cues of ``categories``, matcher for the others), built once per rule set."""
+    key = (id(matcher), categories)
+    if key not in _SPLITS:
+        first = [cue for cue in ruleset.cues if cue.category in categories]
+        second = [cue for cue in ruleset.cues if cue.category not in categories]
+        _SPLITS[key] = (CueMatcher(first), CueMatcher(second))
+    return _SPLITS[key]
+
+
+def _merge(first: list[tuple[int, int, Any]], second: list[tuple[int, int, Any]]) -> list[tuple[int, int, Any]]:
+    """Two :meth:`CueMatcher.find` results as one: by start, longest first."""
+    if not second:
+        return first
+    return sorted(first + second, key=lambda hit: (hit[0], -hit[1]))
+
+
 class ProcessContentDetector:
     """Pure-text analysis: ``analyse(text, sentences)`` -> results. The component wraps it.
 
@@ -106,6 +127,16 @@ class ProcessContentDetector:
         self._possible: dict[frozenset[str], bool] = {}
         self._veto = frozenset(ruleset.model_hints.veto)
         self._hint_categories = frozenset(c for c, _ in ruleset.model_hints.hints)
+        # Two passes: cues of the categories that decide whether a sentence is worth a look
+        # (decision needs, model hints and vetoes) over the whole note; the rest (scope ends,
+        # commas, "client", negation...) only inside the few sentences that are.
+        deciding = set(self._veto | self._hint_categories)
+        for needs in self._needs:
+            for group in needs:
+                deciding |= group
+        self.deciding_categories = frozenset(deciding)
+        self._first_pass, self._second_pass = _split_matcher(
+            matcher, ruleset, self.deciding_categories)
         #: Target categories whose decisions consult NAME or QUOTE_LONG.
         self._computed_for = frozenset(
             c for d in ruleset.decisions if d.categories() & computed for c in d.target
@@ -134,7 +165,7 @@ class ProcessContentDetector:
     def analyse(self, text: str, sentences: Iterable[tuple[int, int]]) -> list[dict[str, Any]]:
         """Results for the sentences (``(start, end)`` character spans) of ``text``."""
         folded = normalize(text)
-        found = self.matcher.find(folded)
+        found = self._first_pass.find(folded)
         quotes = quote_spans(text, folded) if found else []
         results: list[dict[str, Any]] = []
         unflagged: list[tuple[int, int, list[Hit]]] = []
@@ -153,6 +184,8 @@ class ProcessContentDetector:
             possible = self._may_fire(present)
             model_candidate = (self.model is not None and present & self._hint_categories
                                and not present & self._veto)
+            if possible:
+                inside = _merge(inside, self._second_pass.find(folded, start, end))
             if possible or model_candidate:
                 hits = [Hit(a, b, cue.category, cue, cue.weight) for a, b, cue in inside]
                 local = [q for q in quotes if q[0] < end and q[1] > start]
