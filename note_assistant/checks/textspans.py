@@ -237,6 +237,49 @@ def _prefixes(items: list, ci: bool) -> _Prefixes:
     return None
 
 
+def _required(items: list, ci: bool) -> _Prefixes:
+    """Literals one of which every match contains somewhere ((literal, ignore case) pairs),
+    the most selective such set found; None when none can be shown."""
+    options: list[set[tuple[str, bool]]] = []
+    i = 0
+    while i < len(items):
+        op, av = items[i]
+        if op is _sre_c.LITERAL:
+            chars = []
+            while i < len(items) and items[i][0] is _sre_c.LITERAL:
+                chars.append(chr(items[i][1]))
+                i += 1
+            options.append({("".join(chars), ci)})
+            continue
+        found: _Prefixes = None
+        if op is _sre_c.SUBPATTERN:
+            _, add, remove, sub = av
+            found = _required(list(sub.data), (ci or bool(add & re.IGNORECASE)) and not (remove & re.IGNORECASE))
+        elif op is _sre_c.BRANCH:
+            alternatives = [_required(list(a.data), ci) for a in av[1]]
+            if all(alternatives):
+                found = set().union(*alternatives)  # type: ignore[arg-type]
+        elif op in _REPEATS and av[0] >= 1:
+            found = _required(list(av[2].data), ci)
+        if found:
+            options.append(found)
+        i += 1
+    if not options:
+        return None
+    return max(options, key=lambda option: min(len(literal) for literal, _ in option))
+
+
+def _required_of(compiled: re.Pattern[str]) -> list[tuple[str, bool]] | None:
+    try:
+        parsed = _sre_parse.parse(compiled.pattern, compiled.flags & ~re.UNICODE)
+        found = _required(list(parsed.data), bool(compiled.flags & re.IGNORECASE))
+    except Exception:  # noqa: BLE001 - no requirement known: the pattern always runs
+        return None
+    if not found or min(len(literal) for literal, _ in found) < 3:
+        return None  # too weak to be worth a check
+    return sorted((literal.lower() if ci else literal, ci) for literal, ci in found)
+
+
 _WORD_BOUNDED = "(?<![A-Za-z0-9])"
 _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 #: Characters that ``re.IGNORECASE`` folds onto ASCII letters but ``str.lower`` does not keep
@@ -305,7 +348,7 @@ class FastPattern:
     word start beginning with one of those literals, so only those positions are tried.
     """
 
-    __slots__ = ("re", "pattern", "_gates", "_word_gates")
+    __slots__ = ("re", "pattern", "_gates", "_word_gates", "_required")
 
     def __init__(self, pattern: str | re.Pattern[str], flags: int = 0) -> None:
         self.re = pattern if isinstance(pattern, re.Pattern) else regex_cache.compile(pattern, flags)
@@ -315,6 +358,10 @@ class FastPattern:
         self._gates = None if gates is None or any(not lit for lit, _ in gates) else [
             (lit.lower() if ci else lit, ci) for lit, ci in gates
         ]
+        # Literals one of which every match contains (e.g. "borderline" in "(?:a|the)\s+
+        # borderline"): when the text has none, nothing else is tried.
+        self._required = regex_cache.derived("required", self.re.pattern, self.re.flags,
+                                             lambda: _required_of(self.re))
         # Word-start scanning needs the leading "no letter or digit before" guard and gates that
         # begin with an ASCII letter or digit (so a match cannot start anywhere else).
         # Only for a few gates: a long alternation of literals is scanned faster by the regex.
@@ -323,8 +370,29 @@ class FastPattern:
             and self.pattern.startswith(_WORD_BOUNDED)
             and all(lit[0].isascii() and lit[0].isalnum() for lit, _ in self._gates))
 
+    def _lacks_required(self, text: str) -> bool:
+        """True when ``text`` holds none of the literals every match contains."""
+        required = self._required
+        if not required:
+            return False
+        if len(text) > 200:
+            index = _index(text)
+            if not index.aligned:
+                return False
+            low = index.low
+        elif any(c in text for c in _FOLDS_TO_ASCII):
+            return False
+        else:
+            low = text.lower()
+        for literal, ci in required:
+            if literal in (low if ci else text):
+                return False
+        return True
+
     def possible(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
         """False when no match can exist in ``text[pos:endpos]`` (a short range is checked alone)."""
+        if self._lacks_required(text):
+            return False
         if self._gates is None:
             return True
         endpos = len(text) if endpos is None else endpos

@@ -67,6 +67,17 @@ def test_gates_are_derived_for_literal_patterns_and_absent_otherwise():
     assert set(case._gates) == {("passive", False), ("SI", False), ("HI", False)}
 
 
+def test_required_literals_are_derived_from_any_part_of_the_pattern():
+    assert FastPattern(r"(?:a|the|is\s+a)\s+borderline", re.I)._required == [("borderline", True)]
+    assert FastPattern(r"(?:kill|hurt)\s+(?:him|her)", re.I)._required == [("hurt", True), ("kill", True)]
+    assert FastPattern(r"\d+\s+min")._required == [("min", False)]
+    assert FastPattern(r"\d+\s*(?:mg|ml)")._required is None  # too short to be worth a check
+    label = FastPattern(r"(?<![A-Za-z0-9])(?:(?:a|the)\s+borderline)(?![A-Za-z0-9])", re.I)
+    text = "Client is a kind and thoughtful person; the plan is the same as last week. " * 5
+    assert label.search(text) is None and list(label.finditer(text)) == []
+    assert label.search(text + "She has been called a Borderline.").group(0) == "a Borderline"
+
+
 def test_term_index_matches_whole_words_and_acronym_case():
     index = TermIndex(["role play", "MI", "cognitive restructuring"])
     text = "Role-play and MI; mi casa; cognitive  restructuring; roleplay"
