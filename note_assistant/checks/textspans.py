@@ -287,17 +287,28 @@ _ALNUM = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _FOLDS_TO_ASCII = ("\u0130", "\u0131", "\u017f", "\u212a")
 
 
+_RUN_BREAKS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+
+
 class _TextIndex:
     """One text, lowered, and the word starts found so far for each literal (the last text is
     kept, so every pattern scanning the same note shares the work)."""
 
-    __slots__ = ("text", "low", "aligned", "found")
+    __slots__ = ("text", "low", "aligned", "found", "_runs")
 
     def __init__(self, text: str) -> None:
         self.text = text
         self.low = low = text.lower()
         self.aligned = len(low) == len(text) and not any(c in text for c in _FOLDS_TO_ASCII)
         self.found: dict[str, list[int]] = {}
+        self._runs: frozenset[str] | None = None
+
+    @property
+    def runs(self) -> frozenset[str]:
+        """Every maximal run of ASCII letters and digits in the lowered text."""
+        if self._runs is None:
+            self._runs = frozenset(self.low.translate(_RUN_BREAKS).split())
+        return self._runs
 
     def word_starts(self, literal: str) -> list[int]:
         """Offsets where the lowered text has ``literal`` (lower case) right after something
@@ -480,18 +491,20 @@ def fast(pattern: str, flags: int = re.IGNORECASE) -> FastPattern:
 TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 
 
-def _token_starts_at(text: str, at: int) -> bool:
-    """Whether reading ``text`` with TOKEN puts a token start at ``at``."""
-    if at and text[at - 1].isascii() and text[at - 1].isalnum():
+def _token_starts_at(text: str, at: int, start: int = 0, end: int | None = None) -> bool:
+    """Whether reading ``text[start:end]`` with TOKEN puts a token start at ``at``."""
+    end = len(text) if end is None else end
+    if at > start and text[at - 1].isascii() and text[at - 1].isalnum():
         return False  # inside a word
-    if at and text[at - 1] == "'":
+    if at > start and text[at - 1] == "'":
         # An apostrophe may join this word to the one before ("o'brien"): read the run of
         # letters, digits and apostrophes from its start, as TOKEN would.
         run = at - 1
-        while run and (text[run - 1] == "'" or (text[run - 1].isascii() and text[run - 1].isalnum())):
+        while run > start and (text[run - 1] == "'" or (text[run - 1].isascii() and text[run - 1].isalnum())):
             run -= 1
-        return any(token.start() == at for token in TOKEN.finditer(text, run, at + 1))
-    return TOKEN.match(text, at) is not None
+        return any(token.start() == at for token in TOKEN.finditer(text, run, min(end, at + 1)))
+    token = TOKEN.match(text, at, end)
+    return token is not None
 
 
 class TermIndex:
@@ -522,40 +535,45 @@ class TermIndex:
         """(start, end, term as listed) for each longest, non-overlapping occurrence (only the
         first one when ``first``), as if ``text[start:end]`` were read token by token.
 
-        Only where a term's first word occurs (plain substring search of the lowered text) is
-        the text tokenized: a regex scan of a whole note costs more than all of those.
+        Only where a term's first word starts a word (found by substring search of the lowered
+        text, shared with the other patterns scanning the note) is the text tokenized: a regex
+        scan of a whole note costs more than all of those.
         """
         end = len(text) if end is None else end
-        part = text[start:end]
-        low = part.lower()
-        if len(low) != len(part) or any(c in part for c in _FOLDS_TO_ASCII):
-            return self._find_by_tokens(part, start, first)
+        index = _index(text) if len(text) > 200 else _TextIndex(text)
+        if not index.aligned:
+            return self._read(text, start, end, [t.start() for t in TOKEN.finditer(text, start, end)], first)
+        # A token equal to a first word is a whole run of letters and digits (or, for words
+        # with an apostrophe, at least a substring): other first words need no search.
+        runs = index.runs
+        if start > 0 or end < len(text):  # a range may cut a run: add the cut pieces
+            low = index.low
+            runs = runs | set(low[start:min(end, start + 64)].translate(_RUN_BREAKS).split()[:1])
+            runs |= set(low[max(start, end - 64):end].translate(_RUN_BREAKS).split()[-1:])
+        present = [w for w in self._first_words if (w in index.low if "'" in w else w in runs)]
         candidates: set[int] = set()
-        find = low.find
-        for word in self._first_words:
-            at = find(word)
-            while at >= 0:
-                candidates.add(at)
-                at = find(word, at + 1)
-        return self._read(part, start, sorted(candidates), first)
+        for word in present:
+            for at in index.word_starts(word):
+                if start <= at < end:
+                    candidates.add(at)
+        head = TOKEN.match(text, start, end)
+        if head is not None and head.start() == start:
+            candidates.add(start)  # a range may begin inside a word: reading starts there
+        return self._read(text, start, end, sorted(candidates), first)
 
-    def _find_by_tokens(self, part: str, offset: int, first: bool) -> list[tuple[int, int, str]]:
-        """:meth:`find` trying every token start (for text whose lower case does not line up)."""
-        return self._read(part, offset, [t.start() for t in TOKEN.finditer(part)], first)
-
-    def _read(self, part: str, offset: int, candidates: list[int],
+    def _read(self, text: str, start: int, end: int, candidates: list[int],
               first: bool) -> list[tuple[int, int, str]]:
         found: list[tuple[int, int, str]] = []
         sizes, loose, strict, longest = self.sizes, self.loose, self.strict, self.longest
-        done = 0  # tokens before this offset belong to an earlier match
+        done = start  # tokens before this offset belong to an earlier match
         for at in candidates:
-            if at < done or not _token_starts_at(part, at):
+            if at < done or not _token_starts_at(text, at, start, end):
                 continue
-            head = TOKEN.match(part, at)
+            head = TOKEN.match(text, at, end)
             if head is None or head.group(0).lower() not in sizes:
-                continue  # "i" inside "it", "in" inside "insight"
+                continue  # "i" of "i'm", "in" inside "in-person"
             tokens = []
-            for token in TOKEN.finditer(part, at):
+            for token in TOKEN.finditer(text, at, end):
                 tokens.append(token)
                 if len(tokens) == longest:
                     break
@@ -567,7 +585,7 @@ class TermIndex:
                 term = loose.get(" ".join(lowers[:size])) or strict.get(" ".join(words[:size]))
                 if term:
                     done = tokens[size - 1].end()
-                    found.append((offset + at, offset + done, term))
+                    found.append((at, done, term))
                     break
             if found and first:
                 break
