@@ -27,14 +27,18 @@ def test_cpt_follows_minutes():
     assert [cpt_for(m) for m in (10, 16, 37, 38, 52, 53)] == [None, "90832", "90832", "90834", "90834", "90837"]
 
 
+async def _open_new_note(app, pilot) -> NewNoteScreen:  # noqa: ANN001 - Textual app and pilot
+    await sign_in(pilot)
+    await pilot.press("n")
+    await pilot.pause()
+    assert isinstance(app.screen, NewNoteScreen)
+    return app.screen
+
+
 async def test_new_note_defaults_validation_and_creation(make_app, demo_db):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, NewNoteScreen)
+        screen = await _open_new_note(app, pilot)
         assert screen.query_one("#client", Select).value == "cl-avery"
         assert screen.query_one("#date", Input).value == str(TODAY)
         assert screen.query_one("#diagnosis", SelectionList).selected == ["F33.1"]
@@ -74,11 +78,7 @@ async def test_just_after_midnight_the_defaults_are_a_valid_session(make_app, de
     clock.now = dt.datetime.combine(TODAY + dt.timedelta(days=1), dt.time(0, 24))
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await sign_in(pilot)
-        await pilot.press("n")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, NewNoteScreen)
+        screen = await _open_new_note(app, pilot)
         values = [screen.query_one(f"#{k}", Input).value for k in ("date", "start", "end")]
         assert values == [str(TODAY), "23:30", "23:59"]
         await pilot.press("ctrl+s")
