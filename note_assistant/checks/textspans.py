@@ -294,7 +294,7 @@ class _TextIndex:
     """One text, lowered, and the word starts found so far for each literal (the last text is
     kept, so every pattern scanning the same note shares the work)."""
 
-    __slots__ = ("text", "low", "aligned", "found", "_runs")
+    __slots__ = ("text", "low", "aligned", "found", "_runs", "_has")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -302,6 +302,16 @@ class _TextIndex:
         self.aligned = len(low) == len(text) and not any(c in text for c in _FOLDS_TO_ASCII)
         self.found: dict[str, list[int]] = {}
         self._runs: frozenset[str] | None = None
+        self._has: dict[tuple[str, bool], bool] = {}
+
+    def has(self, literal: str, ignore_case: bool) -> bool:
+        """Whether the text (lowered when ``ignore_case``; ``literal`` is then lower case)
+        contains ``literal``; remembered, as many patterns test the same literals."""
+        key = (literal, ignore_case)
+        known = self._has.get(key)
+        if known is None:
+            known = self._has[key] = literal in (self.low if ignore_case else self.text)
+        return known
 
     @property
     def runs(self) -> frozenset[str]:
@@ -390,15 +400,11 @@ class FastPattern:
             index = _index(text)
             if not index.aligned:
                 return False
-            low = index.low
-        elif any(c in text for c in _FOLDS_TO_ASCII):
+            return not any(index.has(literal, ci) for literal, ci in required)
+        if any(c in text for c in _FOLDS_TO_ASCII):
             return False
-        else:
-            low = text.lower()
-        for literal, ci in required:
-            if literal in (low if ci else text):
-                return False
-        return True
+        low = text.lower()
+        return not any(literal in (low if ci else text) for literal, ci in required)
 
     def possible(self, text: str, pos: int = 0, endpos: int | None = None) -> bool:
         """False when no match can exist in ``text[pos:endpos]`` (a short range is checked alone)."""
@@ -411,13 +417,13 @@ class FastPattern:
             index = _index(text)
             if not index.aligned:
                 return True  # a case-folding character: only the regex can tell
-            low: str | None = index.low
+            return any(index.has(literal, ci) for literal, ci in self._gates)
         else:
             if endpos - pos < len(text) // 2:
                 text = text[max(0, pos - 1):endpos]  # a part: never evicts the note's index
             if any(c in text for c in _FOLDS_TO_ASCII):
                 return True
-            low = None
+            low: str | None = None
         for literal, ci in self._gates:
             if ci:
                 low = low if low is not None else text.lower()
