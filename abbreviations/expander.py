@@ -132,7 +132,7 @@ class Expander:
         *,
         window: int = 10,
         ambiguity_margin: float = 0.3,
-        cue_weight: float = 2.0,
+        cue_weight: float = 2.5,
         section_weight: float = 1.0,
         doc_weight: float = 0.3,
         near: int = 4,
