@@ -86,10 +86,17 @@ def _store() -> dict[Any, Any]:
     return _STORE
 
 
+#: Entries kept at most; past this the cache starts afresh (patterns built in a varying
+#: order would otherwise make it grow on every run).
+MAX_ENTRIES = 20_000
+
+
 def _remember(key: Any, value: Any) -> None:
     global _DIRTY
     store = _store()
     with _LOCK:
+        if len(store) >= MAX_ENTRIES:
+            store.clear()
         store[key] = value
         if not _DIRTY:
             _DIRTY = True

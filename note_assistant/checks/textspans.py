@@ -127,7 +127,7 @@ class SpanSet:
 
 def term_pattern(terms: Iterable[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:
     """Whole-word alternation of literal terms, longest first; spaces match any whitespace."""
-    unique = sorted({t for t in terms if t}, key=len, reverse=True)
+    unique = sorted({t for t in terms if t}, key=lambda t: (-len(t), t))  # one order every run
     alternation = "|".join(re.escape(t).replace(r"\ ", r"\s+") for t in unique) or r"(?!x)x"
     return regex_cache.compile(rf"(?<![A-Za-z0-9])(?:{alternation})(?![A-Za-z0-9])", flags)
 

@@ -90,3 +90,32 @@ def test_checking_a_note_never_writes_its_text_to_the_cache(tmp_path):
     assert len(files) == 1 and files[0].stat().st_size > 10_000  # the rule patterns were cached
     assert marker.encode() not in files[0].read_bytes()
     assert marker.lower().encode() not in files[0].read_bytes()
+
+
+def test_every_run_builds_the_same_patterns_so_the_cache_stops_growing(tmp_path):
+    """Patterns built in a hash-seed-dependent order would add entries (and rewrite the file)
+    on every run; two runs with different hash seeds must leave the second with nothing new."""
+    note = "S: Client denies SI/HI; reports no change in mood.\nO: calm\nA: MDD\nP: CBT weekly\n"
+    script = ("import sys\nfrom note_assistant.checks.engine import check_note\n"
+              "check_note(sys.stdin.read())\n")
+
+    def run(seed: str) -> set:
+        env = {**os.environ, "NOTE_ASSISTANT_CACHE_DIR": str(tmp_path), "PYTHONHASHSEED": seed}
+        env.pop("NOTE_ASSISTANT_NO_CACHE", None)
+        out = subprocess.run([sys.executable, "-c", script], input=note, text=True, env=env,
+                             capture_output=True, timeout=180)
+        assert out.returncode == 0, out.stderr
+        (path,) = list(tmp_path.iterdir())
+        import marshal
+
+        return set(marshal.loads(path.read_bytes()))
+
+    first = run("1")
+    assert run("2") == first
+
+
+def test_the_cache_starts_afresh_past_its_size_limit(fresh, monkeypatch):
+    monkeypatch.setattr(regex_cache, "MAX_ENTRIES", 3)
+    for n in range(5):
+        regex_cache.compile(f"x{n}y")
+    assert len(regex_cache._store()) <= 3
