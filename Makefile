@@ -21,6 +21,9 @@ $(BIN)/python:
 
 $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@# pip compiles bytecode for what it installs, but not for an editable install: do it here
+	@# so the first start does not compile every module (PYTHONDONTWRITEBYTECODE may be set).
+	$(BIN)/python -m compileall -q note_formats abbreviations note_assistant
 	@touch $(STAMP)
 
 demo: $(STAMP)

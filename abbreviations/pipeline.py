@@ -13,12 +13,10 @@ if TYPE_CHECKING:  # pragma: no cover
 def _build(extra_paths: tuple[str, ...]) -> "Language":
     import os
 
-    import spacy
-
     from . import components  # noqa: F401  (registers the factories)
-    from .tokenizer import use_clinical_tokenizer
+    from .tokenizer import blank_clinical
 
-    nlp = use_clinical_tokenizer(spacy.blank("en"))
+    nlp = blank_clinical("en")
     nlp.add_pipe("abbreviations_senter")
     nlp.add_pipe("abbreviations_expander", config={"extra_paths": os.pathsep.join(extra_paths)})
     nlp.add_pipe("abbreviations_do_not_use")

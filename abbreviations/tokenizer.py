@@ -152,6 +152,37 @@ def make_clinical_tokenizer(nlp: "Language") -> ClinicalTokenizer:
     return ClinicalTokenizer(tokenizer)
 
 
+def language_tokenizer(nlp: "Language") -> "Tokenizer":
+    """The tokenizer ``spacy.blank`` gives ``nlp`` (spaCy's ``create_tokenizer``, rule for
+    rule), its expressions compiled through the regex cache."""
+    from spacy.tokenizer import Tokenizer
+
+    from . import regex_cache
+
+    defaults = nlp.Defaults
+    prefixes, suffixes, infixes = defaults.prefixes, defaults.suffixes, defaults.infixes
+    return Tokenizer(
+        nlp.vocab,
+        rules=defaults.tokenizer_exceptions,
+        prefix_search=regex_cache.compile("|".join("^" + p for p in prefixes if p.strip())).search
+        if prefixes else None,
+        suffix_search=regex_cache.compile("|".join(p + "$" for p in suffixes if p.strip())).search
+        if suffixes else None,
+        infix_finditer=regex_cache.compile("|".join(p for p in infixes if p.strip())).finditer
+        if infixes else None,
+        token_match=defaults.token_match,
+        url_match=defaults.url_match,
+    )
+
+
+def blank_clinical(lang: str = "en") -> "Language":
+    """``use_clinical_tokenizer(spacy.blank(lang))``, with both tokenizers' expressions
+    compiled through the regex cache."""
+    from spacy.util import get_lang_class
+
+    return use_clinical_tokenizer(get_lang_class(lang)(create_tokenizer=language_tokenizer))
+
+
 def use_clinical_tokenizer(nlp: "Language") -> "Language":
     """Install the clinical tokenizer on ``nlp`` in place and return ``nlp``."""
     clinical = make_clinical_tokenizer(nlp)

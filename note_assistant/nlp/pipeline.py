@@ -26,17 +26,15 @@ COMPONENTS: list[tuple[str, dict]] = [
 
 
 def build_pipeline() -> "Language":
-    import spacy
-
     import abbreviations.components  # noqa: F401 - registers the abbreviation factories
-    from abbreviations.tokenizer import use_clinical_tokenizer
+    from abbreviations.tokenizer import blank_clinical
 
     from . import components, extensions  # noqa: F401 - components registers the factories
 
     extensions.register()
     # The clinical tokenizer keeps "b.i.d.", "s/p", "A&Ox4", "PHQ-9" whole, and works around
     # spaCy's tokenizer-cache bug (explosion/spaCy#13950) that made a 400-word note cost ~6 ms.
-    nlp = use_clinical_tokenizer(spacy.blank("en"))
+    nlp = blank_clinical("en")
     for factory, config in COMPONENTS:
         nlp.add_pipe(factory, config=config)
     nlp.initialize()

@@ -84,3 +84,24 @@ def test_make_clinical_tokenizer_does_not_modify_nlp():
     tokenizer = make_clinical_tokenizer(nlp)
     assert nlp.tokenizer is before
     assert [t.text for t in tokenizer("s/p")] == ["s/p"]
+
+
+def test_language_tokenizer_is_spacys_default_tokenizer():
+    """blank_clinical builds spaCy's default English tokenizer itself (its expressions through
+    the regex cache); it must split text exactly as spacy.blank("en") does."""
+    import json
+    from pathlib import Path
+
+    import spacy
+
+    from abbreviations.tokenizer import blank_clinical
+
+    ours = blank_clinical("en").tokenizer.language_tokenizer
+    theirs = spacy.blank("en").tokenizer
+    data = Path(__file__).parents[2] / "eval" / "data"
+    texts = [json.loads(line)["text"] for name in ("process_content.jsonl", "abbreviation_senses.jsonl")
+             for line in (data / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    texts += ["Dr. Smith's pt. (don't) e-mail: a@b.com https://x.org 3:30pm $5.00 U.S. 10mg b.i.d."]
+    assert len(texts) > 500
+    for text in texts:
+        assert [t.text for t in ours(text)] == [t.text for t in theirs(text)], text
