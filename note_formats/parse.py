@@ -99,11 +99,36 @@ def _heading_pattern(fmt: NoteFormat) -> tuple[re.Pattern[str], dict[str, str]]:
     return pattern, owners
 
 
+def _line_starts(text: str, start: int) -> list[int]:
+    """Offsets (from ``start`` on) where a line begins."""
+    starts = [start] if start == 0 or text[start - 1] == "\n" else []
+    find = text.find
+    at = find("\n", start)
+    while at >= 0:
+        starts.append(at + 1)
+        at = find("\n", at + 1)
+    return starts
+
+
+_LINES: list[tuple[str, int, list[int]]] = [("", 0, [])]
+
+
+def _at_line_starts(pattern: re.Pattern[str], text: str, start: int) -> list[re.Match[str]]:
+    """``pattern.finditer(text, start)`` for a one-line pattern anchored with ``^``: it can only
+    match where a line begins, so only those places are tried (the formats share the list)."""
+    cached = _LINES[0]
+    if cached[0] is not text or cached[1] != start:
+        cached = (text, start, _line_starts(text, start))
+        _LINES[0] = cached
+    match = pattern.match
+    return [m for m in (match(text, at) for at in cached[2]) if m is not None]
+
+
 def _headings(text: str, fmt: NoteFormat, start: int) -> list[tuple[int, int, str, str]]:
     """(line start, body start, section key, heading as written) for each heading line."""
     pattern, owners = _heading_pattern(fmt)
     found: list[tuple[int, int, str, str]] = []
-    for match in pattern.finditer(text, start):
+    for match in _at_line_starts(pattern, text, start):
         name = match.group("name")
         sep, hashes = match.group("sep"), match.group("hashes")
         line_end = text.find("\n", match.end())

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from note_formats import FREE_TEXT, detect_format, parse_note
+from note_formats import FREE_TEXT, builtin_formats, detect_format, parse_note
 from tests.conftest import shared_file
 
 
@@ -151,3 +151,21 @@ def test_every_mtsamples_note_parses():
         assert note.reconstruct() == text
         formats.add(note.format)
     assert "soap" in formats
+
+
+_HEADING_PIECES = ["Subjective:", "S:", "## Plan", "**Assessment:**", "Plan to meet", "\n", "\r\n", " ", "\t",
+                   "Data -", "Behavior", "x", "Goal:", "Intervention: ", "P:", "---\n", "A: "]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_HEADING_PIECES), max_size=30).map("".join), st.integers(0, 40))
+def test_heading_search_at_line_starts_equals_a_full_scan(text, start):
+    """Headings are looked for only where lines begin; that finds what scanning every
+    position finds, from any starting offset."""
+    from note_formats.parse import _at_line_starts, _heading_pattern
+
+    start = min(start, len(text))
+    for fmt in builtin_formats().values():
+        pattern, _ = _heading_pattern(fmt)
+        assert [m.span() for m in _at_line_starts(pattern, text, start)] == [
+            m.span() for m in pattern.finditer(text, start)]
