@@ -535,6 +535,13 @@ class TermIndex:
         self.sizes = {k: tuple(sorted(v, reverse=True)) for k, v in sizes.items()}
         self.longest = max((n for v in self.sizes.values() for n in v), default=1)
         self._first_words = sorted(self.sizes)
+        # Per first word, the other words of each of its terms: a term can only occur where
+        # all of them occur too (as whole runs), so most first words need no search at all.
+        rests: dict[str, list[frozenset[str]]] = {}
+        for key in [*self.loose, *self.strict]:
+            words = key.lower().split(" ")
+            rests.setdefault(words[0], []).append(frozenset(w for w in words[1:] if "'" not in w))
+        self._rests = rests
 
     def find(self, text: str, start: int = 0, end: int | None = None,
              first: bool = False) -> list[tuple[int, int, str]]:
@@ -556,7 +563,9 @@ class TermIndex:
             low = index.low
             runs = runs | set(low[start:min(end, start + 64)].translate(_RUN_BREAKS).split()[:1])
             runs |= set(low[max(start, end - 64):end].translate(_RUN_BREAKS).split()[-1:])
-        present = [w for w in self._first_words if (w in index.low if "'" in w else w in runs)]
+        present = [w for w in self._first_words
+                   if (w in index.low if "'" in w else w in runs)
+                   and any(rest <= runs for rest in self._rests.get(w, (frozenset(),)))]
         candidates: set[int] = set()
         for word in present:
             for at in index.word_starts(word):
