@@ -11,6 +11,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = ["eval_process_content", "eval_abbreviations", "eval_plan_alignment"]
+#: Arguments that make a script print both splits (the others do by default).
+BOTH_SPLITS = {"eval_process_content": ["--split", "all"]}
 
 
 def main(argv: list[str]) -> int:
@@ -20,7 +22,8 @@ def main(argv: list[str]) -> int:
             print(f"== {name}: not present", flush=True)
             continue
         print(f"== {name}", flush=True)
-        result = subprocess.run([sys.executable, "-m", f"eval.{name}"], cwd=HERE.parent, check=False)
+        result = subprocess.run([sys.executable, "-m", f"eval.{name}", *BOTH_SPLITS.get(name, [])],
+                                cwd=HERE.parent, check=False)
         status = status or result.returncode
     return status
 
