@@ -3,7 +3,8 @@
 * ``ABBR-AMBIGUOUS`` (warning): the context does not settle the sense; the finding lists the
   alternatives with their confidence instead of guessing silently.
 * ``ABBR-EXPANSION`` (info): a known abbreviation and its expansion, for client-facing "open
-  notes" copies. Off in the default profile (it is noise in a batch audit); the app turns it on.
+  notes" copies. Off in the default profile (it is noise in a batch audit); a clinic profile can
+  turn it on, and when it is off these findings are not even built.
 * Do-Not-Use hits carry their own rule ids (``DNU-*`` from the Joint Commission list, ``ISMP-*``
   from ISMP's error-prone list), messages and replacements from ``abbreviations/data``.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from ..models import Finding
+from .catalogue import rule
 from .context import CheckContext
 
 NEEDS_DOC = True
@@ -36,8 +38,9 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
             cue=hit.text, source=_SOURCES.get(hit.source, hit.source),
             data={"replacement": hit.replacement},
         )
+    expansions = ctx.profile.enabled("ABBR-EXPANSION", rule("ABBR-EXPANSION").category)
     for abbreviation in doc._.abbreviations or []:
-        if abbreviation.is_definition:
+        if abbreviation.is_definition or not (abbreviation.ambiguous or expansions):
             continue
         data = {
             "expansion": abbreviation.expansion, "confidence": round(abbreviation.confidence, 3),

@@ -40,12 +40,22 @@ class RuleProfile(BaseModel):
     """Thresholds and settings read by rule families (e.g. ``clone_threshold``)."""
 
     def setting(self, finding: Finding) -> RuleSetting | None:
-        if finding.rule_id in self.rules:
-            return self.rules[finding.rule_id]
-        globs = [k for k in self.rules if any(c in k for c in "*?[") and fnmatch.fnmatchcase(finding.rule_id, k)]
+        return self.setting_for(finding.rule_id, finding.category)
+
+    def setting_for(self, rule_id: str, category: str) -> RuleSetting | None:
+        """The setting for a rule: by its id, else the longest matching glob, else its category."""
+        if rule_id in self.rules:
+            return self.rules[rule_id]
+        globs = [k for k in self.rules if any(c in k for c in "*?[") and fnmatch.fnmatchcase(rule_id, k)]
         if globs:
             return self.rules[max(globs, key=len)]
-        return self.rules.get(finding.category)
+        return self.rules.get(category)
+
+    def enabled(self, rule_id: str, category: str) -> bool:
+        """Whether findings of this rule survive :meth:`apply` (families skip building the
+        others: ABBR-EXPANSION is off by default and would be ~20 findings a note)."""
+        setting = self.setting_for(rule_id, category)
+        return setting is None or setting.enabled
 
     def apply(self, findings: list[Finding]) -> list[Finding]:
         kept: list[Finding] = []

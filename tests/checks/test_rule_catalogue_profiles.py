@@ -73,6 +73,18 @@ def test_a_clinic_profile_disables_and_regrades(tmp_path: Path):
     assert next(f for f in custom if f.rule_id == "RISK-NO-ASSESSMENT").severity == "error"
 
 
+def test_abbreviation_expansions_are_findings_only_when_the_profile_enables_them(tmp_path: Path):
+    text = "S: Pt denies SI. Used MI today.\nO: calm\nA: improving\nP: f/u 1 wk\n"
+    assert "ABBR-EXPANSION" not in ids(check_note(text).findings)
+    path = tmp_path / "open-notes.toml"
+    path.write_text('name = "open-notes"\nextends = "default"\n\n[rules.ABBR-EXPANSION]\nenabled = true\n',
+                    encoding="utf-8")
+    on = check_note(text, profile=load_profile(path)).findings
+    assert {text[f.start:f.end] for f in on if f.rule_id == "ABBR-EXPANSION"} >= {"Pt", "SI", "f/u", "wk"}
+    assert load_profile("default").enabled("ABBR-EXPANSION", "abbreviation") is False
+    assert load_profile(path).enabled("ABBR-EXPANSION", "abbreviation") is True
+
+
 @pytest.mark.parametrize(("content", "field"), [
     ('name = "x"\n[rules.STIG-CLAIMS]\nenabeld = false\n', "rules.STIG-CLAIMS.enabeld"),
     ('name = "x"\n[rules.RISK-NO-SCREEN]\nseverity = "fatal"\n', "rules.RISK-NO-SCREEN.severity"),
