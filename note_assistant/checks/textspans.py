@@ -254,7 +254,8 @@ def _required(items: list, ci: bool) -> _Prefixes:
         found: _Prefixes = None
         if op is _sre_c.SUBPATTERN:
             _, add, remove, sub = av
-            found = _required(list(sub.data), (ci or bool(add & re.IGNORECASE)) and not (remove & re.IGNORECASE))
+            inner_ci = (ci or bool(add & re.IGNORECASE)) and not (remove & re.IGNORECASE)
+            found = _required(list(sub.data), inner_ci)
         elif op is _sre_c.BRANCH:
             alternatives = [_required(list(a.data), ci) for a in av[1]]
             if all(alternatives):
@@ -498,19 +499,18 @@ TOKEN = re.compile(r"[A-Za-z0-9]+(?:'[A-Za-z]+)?")
 
 
 def _token_starts_at(text: str, at: int, start: int = 0, end: int | None = None) -> bool:
-    """Whether reading ``text[start:end]`` with TOKEN puts a token start at ``at``."""
+    """Whether reading ``text[start:end]`` with TOKEN starts a token at ``at``, given that a
+    TOKEN match begins there (the caller has it): not inside a word, nor after an apostrophe
+    that joins this word to the one before ("o'brien")."""
     end = len(text) if end is None else end
     if at > start and text[at - 1].isascii() and text[at - 1].isalnum():
         return False  # inside a word
     if at > start and text[at - 1] == "'":
-        # An apostrophe may join this word to the one before ("o'brien"): read the run of
-        # letters, digits and apostrophes from its start, as TOKEN would.
         run = at - 1
         while run > start and (text[run - 1] == "'" or (text[run - 1].isascii() and text[run - 1].isalnum())):
             run -= 1
         return any(token.start() == at for token in TOKEN.finditer(text, run, min(end, at + 1)))
-    token = TOKEN.match(text, at, end)
-    return token is not None
+    return True
 
 
 class TermIndex:
@@ -582,11 +582,12 @@ class TermIndex:
         sizes, loose, strict, longest = self.sizes, self.loose, self.strict, self.longest
         done = start  # tokens before this offset belong to an earlier match
         for at in candidates:
-            if at < done or not _token_starts_at(text, at, start, end):
+            if at < done:
                 continue
             head = TOKEN.match(text, at, end)
-            if head is None or head.group(0).lower() not in sizes:
-                continue  # "i" of "i'm", "in" inside "in-person"
+            if (head is None or head.group(0).lower() not in sizes
+                    or not _token_starts_at(text, at, start, end)):
+                continue  # not a whole token here ("i" of "i'm", "in" inside "within")
             tokens = []
             for token in TOKEN.finditer(text, at, end):
                 tokens.append(token)

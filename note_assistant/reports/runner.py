@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
-import os
 import sys
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..checks.batch import worker_count
 from ..checks.serialize import finding_json
 from ..models import Note, TreatmentPlan
 from .model import UNKNOWN_CLINICIAN, NoteReport
@@ -103,13 +103,6 @@ def _context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def default_jobs() -> int:
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
-
-
 def run_items(
     clinic: Any,
     items: Sequence[AuditItem],
@@ -118,7 +111,7 @@ def run_items(
     progress: Callable[[int], None] | None = None,
 ) -> tuple[list[NoteReport], list[dict[str, str]], int]:
     """(reports in input order, notes the checks failed on, workers used)."""
-    jobs = jobs or default_jobs()
+    jobs = jobs or worker_count()
     results: list[NoteReport | dict[str, str] | None] = [None] * len(items)
     if jobs <= 1 or len(items) < PARALLEL_MIN:
         for index, item in enumerate(items):
