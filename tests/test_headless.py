@@ -19,3 +19,27 @@ def test_core_packages_do_not_import_textual():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_check_command_does_not_import_the_storage_layer(tmp_path):
+    """``check`` never opens the database, so start-up must not pay for importing it; the
+    program name for audit events is still set (cli) and read by the storage layer later."""
+    note = tmp_path / "n.md"
+    note.write_text("S: Client reports low mood.\nO: tearful\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from note_assistant.cli import main\n"
+        f"sys.argv = ['note-assistant', 'check', {str(note)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "bad = sorted(m for m in sys.modules if m.startswith('note_assistant.storage'))\n"
+        "assert not bad, bad\n"
+        "from note_assistant.storage.audit import AuditEvent\n"
+        "assert AuditEvent('x', 'note', '1').source == 'cli', AuditEvent('x', 'note', '1').source\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")

@@ -75,7 +75,7 @@ class State:
     """What the global options decided, passed to every command."""
 
     def __init__(self, db: Path | None) -> None:
-        from ..storage.audit import set_default_source
+        from ..program import set_default_source
 
         self._db = db
         set_default_source("cli")

@@ -25,20 +25,14 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..program import default_source, set_default_source  # noqa: F401 - re-exported
+
 GENESIS = "0" * 64
 
 #: Columns covered by each row's hash, in order (``hash`` itself excluded).
 FIELDS = ("seq", "at", "actor_id", "actor", "action", "target_type", "target_id",
           "client_id", "category", "source", "detail", "prev_hash")
 SORTABLE = set(FIELDS)
-
-
-_PROGRAM = {"source": "api"}
-
-
-def set_default_source(source: str) -> None:
-    """Name the program for events made without a session ("cli" is set by the command line)."""
-    _PROGRAM["source"] = source
 
 
 @dataclass(frozen=True)
@@ -55,7 +49,7 @@ class AuditEvent:
     target_id: str | None = None
     client_id: str | None = None
     category: str | None = None
-    source: str = field(default_factory=lambda: _PROGRAM["source"])
+    source: str = field(default_factory=default_source)
     detail: dict[str, Any] = field(default_factory=dict)
 
     @classmethod

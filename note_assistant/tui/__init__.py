@@ -47,7 +47,7 @@ def open_store(db_path: Path) -> "Store":
 
 
 def run_app(db_path: Path) -> None:
-    from ..storage.audit import set_default_source
+    from ..program import set_default_source
 
     set_default_source("tui")
     app = create_app(db_path, store=open_store(Path(db_path)))
