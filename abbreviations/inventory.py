@@ -135,6 +135,22 @@ def cue_domains() -> dict[str, frozenset[str]]:
 
 
 _DOMAINS: dict[str, frozenset[str]] | None = None
+_DOMAIN_FORMS: dict[str, frozenset[str]] = {}
+
+
+def _domain_forms(domain: str) -> frozenset[str] | None:
+    """Every :func:`cue_forms` of a domain's words (None for an unknown domain), worked out
+    once: an entry's senses share a few domains, and expanding them per entry was most of the
+    cost of compiling one."""
+    forms = _DOMAIN_FORMS.get(domain)
+    if forms is None:
+        words = cue_domains().get(domain)
+        if words is None:
+            return None
+        forms = _DOMAIN_FORMS[domain] = frozenset(
+            form for word in words
+            for form in (cue_forms(word) if not word.startswith("<") else {word}))
+    return forms
 
 
 def _compile(entry: InventoryEntry, source: str, origin: str = "") -> CompiledEntry:
@@ -145,20 +161,21 @@ def _compile(entry: InventoryEntry, source: str, origin: str = "") -> CompiledEn
     )
     weights: dict[str, dict[int, float]] = {}
     for index, sense in enumerate(entry.senses):
-        words: list[tuple[str, float]] = [(cue, 1.0) for cue in sense.cues]
-        for domain in sense.domains:
-            known = cue_domains().get(domain)
+        for cue in sense.cues:  # the sense's own cue words: a full vote
+            for form in (cue_forms(cue) if not cue.startswith("<") else {cue}):
+                weights.setdefault(form, {})[index] = 1.0
+        for domain in sense.domains:  # topic words: a smaller vote, never lowering a cue's
+            known = _domain_forms(domain)
             if known is None:
                 raise InventoryError(
                     f"{origin or source}: entry {entry.form!r}, sense {sense.id!r}: unknown domain "
                     f"{domain!r} (known: {', '.join(sorted(cue_domains()))})",
                     path=origin, field="domains",
                 )
-            words.extend((word, DOMAIN_WEIGHT) for word in known)
-        for word, weight in words:
-            for form in (cue_forms(word) if not word.startswith("<") else {word}):
+            for form in known:
                 bucket = weights.setdefault(form, {})
-                bucket[index] = max(bucket.get(index, 0.0), weight)
+                if index not in bucket:
+                    bucket[index] = DOMAIN_WEIGHT
     cue_map = {word: tuple(sorted(bucket.items())) for word, bucket in weights.items()}
     return CompiledEntry(entry.form, entry.category, source, senses, cue_map,
                          entry.common_word, entry.require_cue)

@@ -160,3 +160,31 @@ def test_general_layer_is_what_the_build_script_makes():
     built = [json.dumps(e, ensure_ascii=False) for e in build(SHARED)]
     shipped = resources.files("abbreviations.data").joinpath("general.jsonl").read_text("utf-8").splitlines()
     assert built == shipped
+
+
+def test_compiled_cue_weights_follow_the_definition_for_every_packaged_entry():
+    """A sense's own cue words (and their inflections) vote 1.0, its domains' words 0.5, the
+    larger vote winning: the compiled table, built from shared per-domain forms, must say
+    exactly that for every entry of every packaged layer."""
+    from abbreviations import inventory as inv
+
+    def reference(entry):
+        weights: dict[str, dict[int, float]] = {}
+        for index, sense in enumerate(entry.senses):
+            words = [(cue, 1.0) for cue in sense.cues]
+            for domain in sense.domains:
+                words += [(word, inv.DOMAIN_WEIGHT) for word in inv.cue_domains()[domain]]
+            for word, weight in words:
+                for form in (inv.cue_forms(word) if not word.startswith("<") else {word}):
+                    bucket = weights.setdefault(form, {})
+                    bucket[index] = max(bucket.get(index, 0.0), weight)
+        return {form: tuple(sorted(bucket.items())) for form, bucket in weights.items()}
+
+    checked = with_domains = 0
+    for layer in load_inventory()._layers:
+        for entry in {id(e): e for e in (*layer.exact.values(), *layer.folded.values())}.values():
+            compiled = inv._compile(entry, layer.name, layer.origin)
+            assert compiled.cue_map == reference(entry), entry.form
+            checked += 1
+            with_domains += any(s.domains for s in entry.senses)
+    assert checked > 1000 and with_domains > 50
