@@ -43,3 +43,29 @@ def test_check_command_does_not_import_the_storage_layer(tmp_path):
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("ok")
+
+
+
+def test_cold_check_is_not_spent_in_the_cyclic_collector(tmp_path):
+    """A cold ``check`` creates ~100,000 long-lived objects; at the default collector threshold
+    that meant ~290 collections (two of them full). The command line raises the threshold before
+    its heavy imports, so only a few run, and the collector stays on for long batches."""
+    note = tmp_path / "n.md"
+    note.write_text("S: Client reports low mood, denies SI.\nO: tearful\n", encoding="utf-8")
+    code = (
+        "import gc, sys\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: runs.append(info['generation']) if phase == 'start' else None)\n"
+        "from note_assistant.cli import main\n"
+        f"sys.argv = ['note-assistant', 'check', {str(note)!r}]\n"
+        "try:\n"
+        "    main()\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "assert gc.isenabled()\n"
+        "assert len(runs) <= 20 and 2 not in runs, runs\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("ok")
