@@ -15,6 +15,9 @@ Context tests look at the words around a match, within the same sentence or line
                   ``not_before_number`` names it (``room 4U``);
 ``dose_before``   a number or dose unit among the two words before (``10 mg OD``);
 ``medication``    a dose, unit, route or dosing frequency within ``window`` words either side.
+
+``not_after`` words among the ``window`` words before a match veto it (``level 1.0 mEq/L`` is
+a lab result, where TJC allows a trailing zero).
 """
 
 from __future__ import annotations
@@ -92,6 +95,10 @@ def _is_dose_word(word: str) -> bool:
 
 
 def _context_ok(rule: DoNotUseRule, text: str, start: int, end: int) -> bool:
+    if rule.not_after:
+        before = _words(_sentence_before(text, start, 16 * rule.window))[-rule.window:]
+        if any(word in rule.not_after for word in before):
+            return False  # "level 1.0 mEq/L": a lab result, not a dose
     if rule.not_previous or rule.not_next:
         previous = _words(_sentence_before(text, start, 24))[-1:]
         following = _words(_sentence_after(text, end, 24))[:1]

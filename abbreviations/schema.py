@@ -139,6 +139,10 @@ class DoNotUseRule(BaseModel):
     """Lower-case words that, right after the match, mean it is something else."""
     not_previous: list[str] = Field(default_factory=list)
     """Lower-case words that, right before the match, mean it is something else."""
+    not_after: list[str] = Field(default_factory=list)
+    """Lower-case words that, among the ``window`` words before the match in its sentence, mean
+    it is something else (``level`` for ``lithium level 1.0 mEq/L``: TJC allows the trailing
+    zero of a reported lab value)."""
     not_before_number: list[str] = Field(default_factory=list)
     """For ``after_number``: lower-case words that, right before the number, make it a label
     rather than a dose (``room 4U``, ``ward 10 U``)."""

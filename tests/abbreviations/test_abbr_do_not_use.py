@@ -69,6 +69,8 @@ POSITIVES = [
     "Regimen included [[AZT|ISMP-AZT]].",
     "[[ZnSO4|ISMP-ZNSO4]] 220 mg daily.",
     "[[APAP|ISMP-APAP]] 500 mg prn headache.",
+    "Lithium level was 1.0 mEq/L, so lithium [[300.0 mg|DNU-TRAILING-ZERO]] stays.",
+    "KCl [[20.0 mEq|DNU-TRAILING-ZERO]] PO daily.",
 ]
 
 HARD_NEGATIVES = [
@@ -97,6 +99,7 @@ HARD_NEGATIVES = [
     "HCT and hemoglobin were normal on labs.",
     "Client reports BT tunes help her relax.",
     "Denies SI; PHQ-9 = 4.0; sertraline 50 mg daily at bedtime.",
+    "Lithium 300 mg TID; level 1.0 mEq/L on 11/20. Serum level drawn: 1.0 mmol/L.",
 ]
 
 
