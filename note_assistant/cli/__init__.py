@@ -15,7 +15,7 @@ from pathlib import Path  # noqa: E402
 
 import click  # noqa: E402
 
-from .base import Group, State  # noqa: E402
+from .base import Group, State, fast_exit_allowed, hard_exit  # noqa: E402
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -50,4 +50,9 @@ _register()
 
 
 def main() -> None:
-    cli()
+    try:
+        cli()
+    except SystemExit as exc:
+        if fast_exit_allowed():
+            hard_exit(exc.code)
+        raise

@@ -15,7 +15,7 @@ from pathlib import Path
 import click
 
 from . import cli
-from .base import State, fail, pass_state
+from .base import State, allow_fast_exit, fail, pass_state
 from .inputs import read_inputs
 
 DEFAULT_DB = "@default"
@@ -79,6 +79,7 @@ def audit(state: State, paths: tuple[str, ...], db_option: str | None, username:
     if db_option:
         report = _audit_database(state, db_option, username, clinic, jobs, not no_history, audit_store)
     else:
+        allow_fast_exit()  # files only: the database is never opened
         unreadable: list[dict[str, str]] = []
         sources: list[tuple[str, str]] = []
         for path, text, error in read_inputs(paths):

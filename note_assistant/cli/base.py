@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -53,6 +54,45 @@ class Group(click.Group):
             click.echo(f"note-assistant: error: {one_line(exc)}", err=True)
             sys.exit(2)
         sys.exit(result if isinstance(result, int) else 0)
+
+
+_FAST_EXIT = [False]
+
+
+def allow_fast_exit() -> None:
+    """Called by commands that never open the database (``check``, ``expand``, ``audit`` of
+    files): when one finishes, :func:`hard_exit` may end the process."""
+    _FAST_EXIT[0] = True
+
+
+def fast_exit_allowed() -> bool:
+    return _FAST_EXIT[0]
+
+
+def hard_exit(code: object) -> "NoReturn":
+    """End the process without the interpreter's teardown, as mypy does.
+
+    The teardown frees the NLP pipeline and rule data object by object: ~0.3 s, a fifth of a
+    cold ``check``. Exit handlers still run (the regex cache is saved by one) and output is
+    flushed first; a flush that fails (a closed pipe) exits 120, as Python itself does.
+    """
+    import atexit
+    import os
+
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:
+        print(code, file=sys.stderr)
+        status = 1
+    atexit._run_exitfuncs()  # noqa: SLF001 - what interpreter shutdown would run first
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            status = 120
+    os._exit(status)
 
 
 def _is_refusal(exc: BaseException) -> bool:

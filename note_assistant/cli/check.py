@@ -14,7 +14,7 @@ import click
 
 from . import cli
 from ..checks.serialize import finding_json, line_col
-from .base import fail
+from .base import allow_fast_exit, fail
 from .inputs import read_inputs
 
 
@@ -31,6 +31,7 @@ from .inputs import read_inputs
 def check(paths: tuple[str, ...], format_: str, plan_path: Path | None, profile: str | None,
           formats_dir: Path | None, as_json: bool) -> int:
     """Check notes: PATHs are files, folders (*.md and *.txt inside) or '-' for stdin."""
+    allow_fast_exit()  # never opens the database
     from note_formats import get_format, load_formats
 
     from ..checks.batch import BatchItem, check_batch

@@ -7,7 +7,7 @@ import json
 import click
 
 from . import cli
-from .base import fail
+from .base import allow_fast_exit, fail
 from .inputs import read_inputs
 
 
@@ -26,6 +26,7 @@ def abbreviation_json(a) -> dict:  # noqa: ANN001 - abbreviations.Abbreviation
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per input per line.")
 def expand(paths: tuple[str, ...], inline: str | None, as_json: bool) -> int:
     """Expand abbreviations in notes (files, folders, '-' for stdin, or --text)."""
+    allow_fast_exit()  # never opens the database
     import abbreviations
 
     if inline is None and not paths:
