@@ -313,3 +313,16 @@ def test_two_pass_matching_finds_what_one_pass_finds() -> None:
         detector._first_pass, detector._second_pass = split
     assert two_pass == one_pass
     assert sum(len(r) for r in one_pass) > 100  # the corpus does fire
+
+
+def test_analysis_never_builds_the_one_pass_matcher() -> None:
+    """Start-up builds only the two split matchers; the all-cues one is for inspection."""
+    from note_assistant.nlp.components.process_content import (ProcessContentDetector,
+                                                               shared_ruleset)
+    from note_assistant.nlp.components.sentences import default_splitter
+
+    detector = ProcessContentDetector(shared_ruleset())
+    text = "I felt irritated when she described her father. Perhaps she is testing me."
+    assert detector.analyse(text, default_splitter().spans(text, []))
+    assert detector._matcher is None
+    assert detector.matcher.find(text.lower()) and detector._matcher is not None

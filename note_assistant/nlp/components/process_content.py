@@ -35,6 +35,7 @@ from .rules import COMPUTED_CATEGORIES, RuleSet, load_ruleset
 from .sentences import default_splitter, doc_sections, doc_sentence_spans
 from .textcat_signal import SentenceModel, load_packaged
 
+_RULESET: RuleSet | None = None
 _MATCHER: tuple[RuleSet, CueMatcher] | None = None
 #: Default probability at which the sentence classifier flags a near miss.
 DEFAULT_THRESHOLD = 0.7
@@ -52,11 +53,20 @@ _LEAD = re.compile(r"[\s\-*\u2022\u25aa\u25e6>\d.)]*")
 _BULLET_LEAD = re.compile(r"[ \t\r\n]*(?:(?:[-*\u2022\u25aa\u25e6>]|\d{1,2}[.)])[ \t]+)?")
 
 
+def shared_ruleset() -> RuleSet:
+    """The packaged rules, loaded and validated once per process."""
+    global _RULESET
+    if _RULESET is None:
+        _RULESET = load_ruleset()
+    return _RULESET
+
+
 def shared_matcher() -> tuple[RuleSet, CueMatcher]:
-    """The packaged rules and their compiled matcher, built once per process."""
+    """The packaged rules and one matcher for all their cues (for inspection and tests: the
+    detector itself scans with two matchers, see :func:`_split_matcher`)."""
     global _MATCHER
     if _MATCHER is None:
-        ruleset = load_ruleset()
+        ruleset = shared_ruleset()
         _MATCHER = (ruleset, CueMatcher(ruleset.cues))
     return _MATCHER
 
@@ -64,7 +74,7 @@ def shared_matcher() -> tuple[RuleSet, CueMatcher]:
 @functools.cache
 def default_detector() -> "ProcessContentDetector":
     """Rules plus the packaged model (if trained) at the factory's default threshold."""
-    return ProcessContentDetector(*shared_matcher(), model=load_packaged(),
+    return ProcessContentDetector(shared_ruleset(), model=load_packaged(),
                                   threshold=DEFAULT_THRESHOLD)
 
 
@@ -78,18 +88,18 @@ def quote_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
     return spans
 
 
-_SPLITS: dict[tuple[int, frozenset[str]], tuple[CueMatcher, CueMatcher]] = {}
+_SPLITS: dict[tuple[int, frozenset[str]], tuple[RuleSet, CueMatcher, CueMatcher]] = {}
 
 
-def _split_matcher(matcher: CueMatcher, ruleset: RuleSet,
-                   categories: frozenset[str]) -> tuple[CueMatcher, CueMatcher]:
+def _split_matcher(ruleset: RuleSet, categories: frozenset[str]) -> tuple[CueMatcher, CueMatcher]:
     """(matcher for cues of ``categories``, matcher for the others), built once per rule set."""
-    key = (id(matcher), categories)
-    if key not in _SPLITS:
+    key = (id(ruleset), categories)
+    cached = _SPLITS.get(key)
+    if cached is None or cached[0] is not ruleset:
         first = [cue for cue in ruleset.cues if cue.category in categories]
         second = [cue for cue in ruleset.cues if cue.category not in categories]
-        _SPLITS[key] = (CueMatcher(first), CueMatcher(second))
-    return _SPLITS[key]
+        cached = _SPLITS[key] = (ruleset, CueMatcher(first), CueMatcher(second))
+    return cached[1], cached[2]
 
 
 _Found = list[tuple[int, int, Any]]
@@ -109,10 +119,11 @@ class ProcessContentDetector:
     probability at which it flags one; sentences shorter than ``model_min_words`` are skipped.
     """
 
-    def __init__(self, ruleset: RuleSet, matcher: CueMatcher, model: SentenceModel | None = None,
-                 threshold: float = DEFAULT_THRESHOLD, model_min_words: int = 5) -> None:
+    def __init__(self, ruleset: RuleSet, matcher: CueMatcher | None = None,
+                 model: SentenceModel | None = None, threshold: float = DEFAULT_THRESHOLD,
+                 model_min_words: int = 5) -> None:
         self.ruleset = ruleset
-        self.matcher = matcher
+        self._matcher = matcher
         self.model = model
         self.threshold = threshold
         self.model_min_words = model_min_words
@@ -138,12 +149,18 @@ class ProcessContentDetector:
             for group in needs:
                 deciding |= group
         self.deciding_categories = frozenset(deciding)
-        self._first_pass, self._second_pass = _split_matcher(
-            matcher, ruleset, self.deciding_categories)
+        self._first_pass, self._second_pass = _split_matcher(ruleset, self.deciding_categories)
         #: Target categories whose decisions consult NAME or QUOTE_LONG.
         self._computed_for = frozenset(
             c for d in ruleset.decisions if d.categories() & computed for c in d.target
         )
+
+    @property
+    def matcher(self) -> CueMatcher:
+        """One matcher for every cue (built on first use: analysis uses the two split ones)."""
+        if self._matcher is None:
+            self._matcher = CueMatcher(self.ruleset.cues)
+        return self._matcher
 
     def _computed_hits(self, text: str, start: int, end: int,
                        quotes: Sequence[tuple[int, int]]) -> list[Hit]:
@@ -331,7 +348,7 @@ class ProcessContent:
             # clinical one replaced rather than building another.
             base = getattr(nlp.tokenizer, "language_tokenizer", None) if nlp is not None else None
             model = load_packaged(base if nlp is not None and nlp.lang == "en" else None)
-        self._detector = ProcessContentDetector(*shared_matcher(), model=model,
+        self._detector = ProcessContentDetector(shared_ruleset(), model=model,
                                                 threshold=self.model_threshold)
 
     @property
