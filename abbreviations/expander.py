@@ -29,7 +29,7 @@ from spacy.strings import get_string_id
 
 from .columns import columns
 from .definitions import Definition, find_definitions
-from .inventory import CompiledEntry, Inventory, Match
+from .inventory import CompiledEntry, CompiledSense, Inventory, Match
 from .results import Abbreviation, Alternative, ExpandedSpan
 from .tokenizer import doc_text
 
@@ -121,6 +121,14 @@ def inflect(expansion: str, suffix: str) -> str:
     elif suffix == "past":
         head += "d" if head.endswith("e") else "ed"
     return head + paren + tail
+
+
+def sense_text(sense: "CompiledSense", suffix: str) -> str:
+    """A sense's expansion with the written form's ending: its own past form for ``Rx'd``
+    when it gives one, else :func:`inflect`."""
+    if suffix == "past" and sense.past:
+        return sense.past
+    return inflect(sense.expansion, suffix)
 
 
 class Expander:
@@ -321,7 +329,7 @@ class Expander:
         key = (id(entry), suffix)
         cached = self._inflected.get(key)
         if cached is None or cached[0] is not entry:
-            cached = self._inflected[key] = (entry, inflect(entry.senses[0].expansion, suffix))
+            cached = self._inflected[key] = (entry, sense_text(entry.senses[0], suffix))
         return Abbreviation(text, start, start + len(text), entry.form, cached[1], 1.0,
                             entry.source, entry.senses[0].id, False, (), entry.category)  # type: ignore[arg-type]
 
@@ -335,13 +343,13 @@ class Expander:
         best = order[0]
         second = probs[order[1]]
         alternatives = tuple(
-            Alternative(inflect(entry.senses[k].expansion, suffix), round(probs[k], 3),
+            Alternative(sense_text(entry.senses[k], suffix), round(probs[k], 3),
                         entry.senses[k].id)
             for k in order[1:4] if probs[k] >= 0.02
         )
         return Abbreviation(
             text, start, start + len(text), entry.form,
-            inflect(entry.senses[best].expansion, suffix), round(probs[best], 3),
+            sense_text(entry.senses[best], suffix), round(probs[best], 3),
             entry.source, entry.senses[best].id,  # type: ignore[arg-type]
             probs[best] - second < self.ambiguity_margin, alternatives, entry.category,
         )
@@ -369,7 +377,7 @@ class Expander:
                 if sense.expansion.lower() == wanted:
                     sense_id = sense.id
             alternatives = tuple(
-                Alternative(inflect(s.expansion, suffix), 0.0, s.id)
+                Alternative(sense_text(s, suffix), 0.0, s.id)
                 for s in match.entry.senses[:3] if s.id != sense_id
             )
         return Abbreviation(

@@ -93,6 +93,8 @@ class CompiledSense:
     prior: float
     log_prior: float
     sections: frozenset[str]
+    past: str | None = None
+    """The expansion for a past-tense use (``Rx'd``), when the sense gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,7 +158,7 @@ def _domain_forms(domain: str) -> frozenset[str] | None:
 def _compile(entry: InventoryEntry, source: str, origin: str = "") -> CompiledEntry:
     senses = tuple(
         CompiledSense(s.id, s.expansion, s.prior, math.log(max(s.prior, _MIN_PRIOR)),
-                      frozenset(s.sections))
+                      frozenset(s.sections), s.past)
         for s in entry.senses
     )
     weights: dict[str, dict[int, float]] = {}
@@ -324,7 +326,8 @@ class Inventory:
                 known.add(key)
                 prior = leftover * sense.prior / total
                 extra.append(CompiledSense(sense.id, sense.expansion, prior,
-                                           math.log(max(prior, _MIN_PRIOR)), sense.sections))
+                                           math.log(max(prior, _MIN_PRIOR)), sense.sections,
+                                           sense.past))
             leftover = 0.0  # only the nearest lower layer shares the mass
         if not extra:
             return winner

@@ -38,6 +38,9 @@ class Sense(BaseModel):
     ``<number>`` stands for any number, ``<code>`` for a five-digit code, ``<after-colon>`` for
     the abbreviation being a label's value (``Legal: NA``) and ``<label>`` for it labelling a
     field, first on its line before a colon (``PE: lungs clear``)."""
+    past: str | None = Field(default=None, min_length=1, max_length=200)
+    """The expansion for a past-tense use (``Rx'd``: ``prescribed``, ``f/u'd``: ``followed
+    up``); without it the expansion's words get ``-ed``, which suits verbs only."""
     sections: list[str] = Field(default_factory=list)
     """Note-section keys (``subjective``, ``plan``, ``intervention``...) where this sense is usual."""
     domains: list[str] = Field(default_factory=list)

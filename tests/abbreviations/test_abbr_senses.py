@@ -133,6 +133,14 @@ def test_note_definition_beats_context_that_points_elsewhere():
         ("Both pts were seen.", "pts", "patients", "pt"),
         ("Takes sertraline b.i.d. with food.", "b.i.d.", "twice daily", "BID"),
         ("Referred to 2 IOPs in the area.", "IOPs", "intensive outpatient programs", "IOP"),
+        # nouns in the past tense take the sense's own past form, not "-ed"
+        ("Sertraline was Rx'd by her PCP.", "Rx'd", "prescribed", "rx"),
+        ("Client f/u'd with the PCP on Monday.", "f/u'd", "followed up", "f/u"),
+        ("Client was 5150'd last year after an overdose.", "5150'd",
+         "placed on an involuntary psychiatric hold (California Welfare and Institutions Code 5150)",
+         "5150"),
+        ("Pt was dx'd with MDD in 2019.", "dx'd", "diagnosed", "dx"),
+        ("Client was IVC'd in 2022.", "IVC'd", "involuntarily committed", "IVC"),
     ],
 )
 def test_written_forms(text, written, expansion, form):
@@ -200,3 +208,23 @@ def test_output_is_json_ready():
     assert data[0]["expansion"] == "suicidal ideation"
     assert set(data[0]) >= {"text", "start", "end", "expansion", "alternatives", "confidence",
                             "source", "sense_id", "ambiguous"}
+
+
+def test_expanded_text_reads_naturally_for_past_tense_shorthand():
+    """The client-facing copy: "Rx'd" must not become "prescriptioned"."""
+    result = expand("Sertraline was Rx'd and she f/u'd with her PCP.")
+    assert "prescribed" in result.expanded_text and "followed up" in result.expanded_text
+    assert "prescriptioned" not in result.expanded_text and "uped" not in result.expanded_text
+
+
+def test_a_past_form_must_not_be_empty(tmp_path):
+    import json as _json
+
+    from abbreviations import InventoryError, load_inventory
+
+    entry = {"form": "ZQX", "case_sensitive": True, "category": "shorthand",
+             "senses": [{"id": "z", "expansion": "zed", "prior": 1.0, "past": ""}]}
+    path = tmp_path / "clinic.jsonl"
+    path.write_text(_json.dumps(entry) + "\n", encoding="utf-8")
+    with pytest.raises(InventoryError, match="past"):
+        load_inventory([path])
