@@ -124,10 +124,12 @@ def inflect(expansion: str, suffix: str) -> str:
 
 
 def sense_text(sense: "CompiledSense", suffix: str) -> str:
-    """A sense's expansion with the written form's ending: its own past form for ``Rx'd``
-    when it gives one, else :func:`inflect`."""
+    """A sense's expansion with the written form's ending: its own past or plural form
+    (``Rx'd``, ``PRNs``) when it gives one, else :func:`inflect`."""
     if suffix == "past" and sense.past:
         return sense.past
+    if suffix == "plural" and sense.plural:
+        return sense.plural
     return inflect(sense.expansion, suffix)
 
 
@@ -224,7 +226,7 @@ class Expander:
         return cached[1]
 
     def _cues(self, cue_map, size: int, keys: list[int], sentences: list[int], orths: list[int],
-              i: int, label: bool = False) -> list[float]:
+              i: int, label: bool = False, prefix: int | None = None) -> list[float]:
         """Cue evidence per sense: full weight near, less farther, little in other sentences."""
         counts = [0.0] * (size + 1)  # one slot per sense, then "an own cue was seen"
         best: dict[int, float] = {}
@@ -243,6 +245,8 @@ class Expander:
             best[_AFTER_COLON_KEY] = 1.0
         if label and _LABEL_KEY in cue_map:
             best[_LABEL_KEY] = 1.0
+        if prefix is not None and prefix in cue_map:
+            best[prefix] = 1.0
         for key, weight in best.items():
             for index, vote in cue_map[key]:
                 counts[index] += weight * vote
@@ -279,8 +283,10 @@ class Expander:
                     )
                 label = (i + 1 < len(orths) and orths[i + 1] == _COLON_ID
                          and _starts_line(doc_text(doc), starts[i]))
+                prefix = (get_string_id(doc.vocab.strings[orths[i]][:match.offset - 1].lower())
+                          if match.offset else None)  # "Post-MI": "post" is a cue word too
                 cues = self._cues(self._cue_map(entry), len(entry.senses), keys, sentences, orths, i,
-                                  label)
+                                  label, prefix)
             if entry.require_cue or (entry.common_word and self._all_caps_context(doc, i)):
                 if not cues or not cues[-1]:
                     continue  # only a sense's own cue words vouch for a word-like form
@@ -296,6 +302,8 @@ class Expander:
             entry = match.entry
             text = self._written(doc, cols, i)
             start = starts[i]
+            if match.offset:  # "Post-MI": the abbreviation after the prefix
+                text, start = text[match.offset:], start + match.offset
             if len(entry.senses) == 1:
                 out.append(self._single(entry, match.suffix, text, start))
                 continue

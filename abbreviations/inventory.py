@@ -95,6 +95,8 @@ class CompiledSense:
     sections: frozenset[str]
     past: str | None = None
     """The expansion for a past-tense use (``Rx'd``), when the sense gives one."""
+    plural: str | None = None
+    """The expansion for a plural spelling (``PRNs``), when the sense gives one."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +122,13 @@ class Match:
     entry: CompiledEntry
     suffix: str
     """``""``, ``"plural"`` (SSRIs), ``"possessive"`` (PCP's) or ``"past"`` (DC'd)."""
+    offset: int = 0
+    """Characters of the written token before the abbreviation (``Post-MI``: 5)."""
+
+
+#: Word prefixes written with a hyphen before an abbreviation the tokenizer keeps whole
+#: (``Post-MI``, ``Non-SI``): the abbreviation is looked up after the hyphen.
+_HYPHEN_PREFIXES = frozenset({"post", "pre", "non", "anti", "peri"})
 
 
 DOMAIN_WEIGHT = 0.5
@@ -158,7 +167,7 @@ def _domain_forms(domain: str) -> frozenset[str] | None:
 def _compile(entry: InventoryEntry, source: str, origin: str = "") -> CompiledEntry:
     senses = tuple(
         CompiledSense(s.id, s.expansion, s.prior, math.log(max(s.prior, _MIN_PRIOR)),
-                      frozenset(s.sections), s.past)
+                      frozenset(s.sections), s.past, s.plural)
         for s in entry.senses
     )
     weights: dict[str, dict[int, float]] = {}
@@ -307,6 +316,11 @@ class Inventory:
                     if (other := deeper.get(candidate, exact_only=exact_only)) is not None
                 ]
                 return Match(self._merge([hit, *lower]), suffix)
+        head, hyphen, tail = text.partition("-")
+        if hyphen and tail and head.lower() in _HYPHEN_PREFIXES:
+            found = self._resolve(tail)
+            if found is not None:
+                return Match(found.entry, found.suffix, found.offset + len(head) + 1)
         return None
 
     @staticmethod
@@ -327,7 +341,7 @@ class Inventory:
                 prior = leftover * sense.prior / total
                 extra.append(CompiledSense(sense.id, sense.expansion, prior,
                                            math.log(max(prior, _MIN_PRIOR)), sense.sections,
-                                           sense.past))
+                                           sense.past, sense.plural))
             leftover = 0.0  # only the nearest lower layer shares the mass
         if not extra:
             return winner

@@ -38,6 +38,9 @@ class Sense(BaseModel):
     ``<number>`` stands for any number, ``<code>`` for a five-digit code, ``<after-colon>`` for
     the abbreviation being a label's value (``Legal: NA``) and ``<label>`` for it labelling a
     field, first on its line before a colon (``PE: lungs clear``)."""
+    plural: str | None = Field(default=None, min_length=1, max_length=200)
+    """The expansion for a plural spelling when adding ``-s`` would not do (``PRNs``:
+    ``as-needed doses``, not ``as neededs``)."""
     past: str | None = Field(default=None, min_length=1, max_length=200)
     """The expansion for a past-tense use (``Rx'd``: ``prescribed``, ``f/u'd``: ``followed
     up``); without it the expansion's words get ``-ed``, which suits verbs only."""

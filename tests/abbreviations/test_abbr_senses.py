@@ -141,6 +141,16 @@ def test_note_definition_beats_context_that_points_elsewhere():
          "5150"),
         ("Pt was dx'd with MDD in 2019.", "dx'd", "diagnosed", "dx"),
         ("Client was IVC'd in 2022.", "IVC'd", "involuntarily committed", "IVC"),
+        ("Client took 2 PRNs overnight.", "PRNs", "as-needed doses", "PRN"),
+        # a hyphenated prefix the tokenizer keeps on the token: the span is the abbreviation
+        ("Post-MI depression was discussed.", "MI", "myocardial infarction", "MI"),
+        ("Non-SI self-harm was described.", "SI", "suicidal ideation", "SI"),
+        # x3: orientation, duration or count, from the words around it
+        ("Pt c/o HA x3 days.", "x3", "for 3", "x3"),
+        ("A&O x3, calm and cooperative.", "x3", "to person, place and time", "x3"),
+        ("Missed sessions x3 since October.", "x3", "3 times", "x3"),
+        ("Client's PO called about her curfew.", "PO", "probation officer", "PO"),
+        ("Pt's SO attended the session.", "SO", "significant other", "SO"),
     ],
 )
 def test_written_forms(text, written, expansion, form):
@@ -228,3 +238,8 @@ def test_a_past_form_must_not_be_empty(tmp_path):
     path.write_text(_json.dumps(entry) + "\n", encoding="utf-8")
     with pytest.raises(InventoryError, match="past"):
         load_inventory([path])
+
+
+def test_so_stays_a_word_without_a_relationship_cue():
+    for text in ("I AM SO TIRED OF THIS, client wrote.", "SO WHAT, she said."):
+        assert not [a for a in expand(text).abbreviations if a.text == "SO"], text
