@@ -144,6 +144,26 @@ def test_result_spans_the_sentence_and_names_the_cue(nlp) -> None:
     assert span.text == sentence and span.label_ == "speculation"
 
 
+@pytest.mark.parametrize("text", [
+    "My hypothesis is that his anger masks profound shame.",
+    "My sense is that his irritability masks fear of failing.",
+    # the feeling inside the clinician's framing is the client's, not countertransference
+    "My impression is that the panic stems from her fear of being judged.",
+])
+def test_the_clinicians_own_framing_is_not_the_relationship(nlp, text: str) -> None:
+    """"My hypothesis" or "my impression" frames a speculation: not the therapist as the object
+    of an interpretation (which "my absence", "angry at me" are), nor the therapist's own
+    feeling. The finding and its cue say speculation."""
+    (result,) = nlp(text)._.process_content
+    assert result["subcategory"] == "speculation"
+    assert result["cue"].lower() != "my"
+
+
+def test_the_relationship_is_still_found_through_my(nlp) -> None:
+    (result,) = nlp("Her anger at my absence probably reflects the loss of her mother.")._.process_content
+    assert result["subcategory"] == "transference-defence"
+
+
 def test_bullet_marker_is_not_part_of_the_span(nlp) -> None:
     text = "Plan reviewed.\n- I felt irritated when she arrived late again.\n"
     (result,) = _results(nlp, text)
