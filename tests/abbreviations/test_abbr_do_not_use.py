@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from abbreviations import build_pipeline
 from abbreviations.do_not_use import DoNotUseChecker, get_checker, load_rules
@@ -198,3 +200,13 @@ def test_bad_rule_is_refused():
     with pytest.raises(ValueError, match="exactly one"):
         DoNotUseRule(id="DNU-X", source="TJC", severity="error",
                      message="something wrong here", replacement="y")
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet="abXY19.- ", max_size=30))
+def test_name_dose_trigger_fires_where_the_unguarded_one_did(text):
+    """The name-dose-spacing trigger is tried only where a run of letters begins (else a long
+    run of letters was quadratic); it must fire on exactly the same tokens."""
+    rule = next(r for r in get_checker().rules if r.id == "ISMP-NAME-DOSE-SPACING")
+    plain = re.compile(r"[A-Za-z]{4,}\d")
+    assert bool(re.search(rule.trigger, text)) == bool(plain.search(text))

@@ -105,3 +105,33 @@ def test_language_tokenizer_is_spacys_default_tokenizer():
     assert len(texts) > 500
     for text in texts:
         assert [t.text for t in ours(text)] == [t.text for t in theirs(text)], text
+
+
+@pytest.mark.parametrize("run", ["'", "#", "*", "(", ".", "a:", "xy", "https://example.org/a?b="])
+def test_long_spaceless_runs_are_cut_and_the_text_kept(nlp, run):
+    """A run longer than MAX_CHUNK (spaCy's affix rules are quadratic in it) is cut into
+    MAX_CHUNK-character tokens; the rest of the text is tokenized as usual."""
+    from abbreviations.tokenizer import MAX_CHUNK
+
+    blob = (run * (3 * MAX_CHUNK))[: 3 * MAX_CHUNK + 7]
+    text = f"S: Pt c/o HA.  {blob}\n  O: calm, A&Ox4 "
+    doc = nlp.make_doc(text)
+    assert doc.text == text
+    assert max(len(t.text) for t in doc) <= MAX_CHUNK
+    assert [t.text for t in doc][:6] == ["S", ":", "Pt", "c/o", "HA", "."]
+    assert [t.text for t in doc if t.text.strip()][-4:] == ["O", ":", "calm", ",", "A&Ox4"][-4:]
+    assert "".join(t.text_with_ws for t in doc) == text
+
+
+def test_text_without_long_runs_is_tokenized_exactly_as_before(nlp):
+    """The cut applies only past MAX_CHUNK: the eval corpora tokenize as the wrapped tokenizer
+    does (their longest run is far shorter)."""
+    import json
+    from pathlib import Path
+
+    data = Path(__file__).parents[2] / "eval" / "data"
+    texts = [json.loads(line)["text"] for name in ("process_content.jsonl", "abbreviation_senses.jsonl")
+             for line in (data / name).read_text(encoding="utf-8").splitlines() if line.strip()]
+    inner = nlp.tokenizer.tokenizer
+    for text in texts:
+        assert [t.text for t in nlp.make_doc(text)] == [t.text for t in inner(text)], text

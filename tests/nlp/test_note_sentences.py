@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 import spacy
 
 from note_assistant.nlp.components.sentences import SentenceSplitter, SentenceRules, sentence_starts
@@ -69,3 +71,16 @@ def test_component_sets_sentence_starts_in_blank_pipeline() -> None:
     doc = nlp("Pt. reports low mood. Dr. Smith called.\nI felt tired.")
     assert [s.text.strip() for s in doc.sents] == [
         "Pt. reports low mood.", "Dr. Smith called.", "I felt tired."]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.text(alphabet=".!?x \"')\u201d\n", max_size=40))
+def test_sentence_end_pattern_finds_what_the_unguarded_one_did(text):
+    """The sentence-end pattern is tried only where a run of marks begins (else a long run of
+    periods was quadratic); it must find exactly what the plain pattern found."""
+    import re
+
+    from note_assistant.nlp.components.sentences import _END
+
+    plain = re.compile(r"[.!?]+[\"'\u201d\u2019)\]]*(?=\s)")
+    assert [m.span() for m in _END.finditer(text)] == [m.span() for m in plain.finditer(text)]

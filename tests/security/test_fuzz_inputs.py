@@ -184,3 +184,26 @@ def test_fuzz_restore_of_junk_writes_nothing(tmp_path_factory, data):
     one_line_error(result)
     assert not target.exists() or result.exit_code == 0
     assert not [p for p in folder.iterdir() if "restoring" in p.name]
+
+
+def test_long_runs_of_one_character_do_not_hang_the_check(tmp_path):
+    """10,000 quotes in a row took 34 s to tokenize and 200,000 (the editor's paste cap) would
+    take hours: spaCy's affix rules, a sentence-end pattern and a Do-Not-Use trigger were
+    quadratic in a run's length. A note made of such runs (every punctuation character and
+    letters, 60,000 characters each) must be checked in a fresh process well within the limit;
+    before the fix this did not finish in an hour."""
+    import subprocess
+    import sys
+
+    code = (
+        "from note_assistant.checks.engine import check_note\n"
+        "for unit in [\"'\", '#', '*', '(', '.', 'a:', 'x', '\"', '[', '?', '\\t', '1.']:\n"
+        "    text = 'S: ' + unit * (60_000 // len(unit)) + '\\nO: calm\\n'\n"
+        "    result = check_note(text)\n"
+        "    assert all(text[f.start:f.end] == f.text for f in result.findings if f.text)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=180, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
