@@ -37,6 +37,9 @@ def expand(
 
     register_extensions()
     nlp = nlp if nlp is not None else build_pipeline()
+    if len(text) > nlp.max_length:
+        raise ValueError(f"too long to expand as one note: {len(text):,} characters "
+                         f"(at most {nlp.max_length:,}); is it several notes in one file?")
     doc = nlp.make_doc(text)
     if sections is not None and not callable(sections):
         doc._.section_spans = [

@@ -61,11 +61,14 @@ _WORKER_RENDER: list[Callable[[BatchResult], Any] | None] = [None]
 
 def _check_one(item: BatchItem, kwargs: dict[str, Any],
                render: Callable[[BatchResult], Any] | None = None) -> BatchResult:
-    from .engine import check_note
+    from .engine import NoteTooLong, check_note
 
     if item.text is None:
         return BatchResult(item.path, None, error=item.error)
-    result = check_note(item.text, **kwargs)
+    try:
+        result = check_note(item.text, **kwargs)
+    except NoteTooLong as exc:  # this file only: the rest of the batch is still checked
+        return BatchResult(item.path, None, error=f"{item.path}: {exc}")
     full = BatchResult(item.path, item.text, result.format, result.findings, result.extras)
     if render is None:
         return full

@@ -32,6 +32,13 @@ FAMILIES: list[str] = [
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
 
+MAX_NOTE_CHARS = 1_000_000
+"""The longest text checked as one note (spaCy's own limit; a long evaluation is ~150,000)."""
+
+
+class NoteTooLong(ValueError):
+    """The text is longer than :data:`MAX_NOTE_CHARS`: not a note, or several pasted together."""
+
 
 @dataclass
 class CheckResult:
@@ -64,7 +71,13 @@ def check_note(
     client_id: str | None = None,
     author_id: str | None = None,
 ) -> CheckResult:
-    """Check one note. Offsets in every finding index ``text`` exactly as given."""
+    """Check one note. Offsets in every finding index ``text`` exactly as given.
+
+    Raises :class:`NoteTooLong` (a ``ValueError``) for a text over :data:`MAX_NOTE_CHARS`.
+    """
+    if len(text) > MAX_NOTE_CHARS:
+        raise NoteTooLong(f"too long to check as one note: {len(text):,} characters "
+                          f"(at most {MAX_NOTE_CHARS:,}); is it several notes in one file?")
     formats = formats if formats is not None else builtin_formats()
     parsed = parse_note(text, format=format, formats=formats)
     families = _families()

@@ -15,7 +15,7 @@ import click
 from . import cli
 from ..checks.serialize import finding_json, line_col
 from .base import allow_fast_exit, fail
-from .inputs import read_inputs
+from .inputs import read_inputs, require_notes
 
 
 @cli.command()
@@ -49,6 +49,7 @@ def check(paths: tuple[str, ...], format_: str, plan_path: Path | None, profile:
     rule_profile = load_profile(profile)
 
     items = [BatchItem(path, text, error) for path, text, error in read_inputs(paths)]
+    require_notes(items, paths)
     worst = 0
     render = _render_json if as_json else _render_human
     for result in check_batch(items, format=format_, plan=plan, profile=rule_profile, formats=formats,

@@ -8,7 +8,7 @@ import click
 
 from . import cli
 from .base import allow_fast_exit, fail
-from .inputs import read_inputs
+from .inputs import read_inputs, require_notes
 
 
 def abbreviation_json(a) -> dict:  # noqa: ANN001 - abbreviations.Abbreviation
@@ -32,13 +32,20 @@ def expand(paths: tuple[str, ...], inline: str | None, as_json: bool) -> int:
     if inline is None and not paths:
         fail("give PATHs, '-' for stdin, or --text TEXT")
     inputs = [("<text>", inline, None)] if inline is not None else list(read_inputs(paths))
+    if inline is None:
+        require_notes(inputs, paths)
     status = 0
     for path, text, error in inputs:
         if error is not None:
             click.echo(f"note-assistant: error: {error}", err=True)
             status = 2
             continue
-        result = abbreviations.expand(text)
+        try:
+            result = abbreviations.expand(text)
+        except ValueError as exc:  # too long: this file only, the others are still expanded
+            click.echo(f"note-assistant: error: {path}: {exc}", err=True)
+            status = 2
+            continue
         if as_json:
             click.echo(json.dumps({
                 "path": path,

@@ -57,3 +57,12 @@ def read_inputs(paths: tuple[str, ...]) -> Iterator[tuple[str, str | None, str |
             yield raw, read_text(Path(raw)), None
         except ValueError as exc:
             yield raw, None, str(exc)
+
+
+def require_notes(inputs: list, paths: tuple[str, ...]) -> None:
+    """One clear line (exit 2) when the PATHs held no note files at all: a folder with none
+    inside, or the wrong folder, must not look like a clean check."""
+    if not inputs:
+        from .base import fail
+
+        fail(f"no notes ({', '.join(sorted(NOTE_SUFFIXES))} files) in {', '.join(paths)}")

@@ -132,6 +132,41 @@ def test_non_utf8_and_bad_toml_are_one_line_errors(tmp_path):
     assert len(result.stderr.strip().splitlines()) == 1
 
 
+@pytest.mark.parametrize("command", ["check", "expand"])
+def test_a_folder_without_notes_is_a_one_line_error(tmp_path, command):
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "readme.pdf").write_bytes(b"%PDF")
+    result = run(command, str(tmp_path / "empty"))
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines() == [
+        f"note-assistant: error: no notes (.markdown, .md, .txt files) in {tmp_path / 'empty'}"]
+
+
+@pytest.mark.parametrize("command", ["check", "expand"])
+def test_an_overlong_file_is_reported_and_the_others_still_done(tmp_path, command):
+    from note_assistant.checks.engine import MAX_NOTE_CHARS
+
+    (tmp_path / "a-huge.md").write_text("S: " + "x" * MAX_NOTE_CHARS, encoding="utf-8")
+    (tmp_path / "b-ok.md").write_text("S: Client reports low mood, denies SI.\nO: calm\n",
+                                      encoding="utf-8")
+    result = run(command, "--json", str(tmp_path))
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert "a-huge.md: too long" in line and "at most 1,000,000" in line
+    assert "E088" not in result.stderr  # not spaCy's own message
+    (record,) = [json.loads(x) for x in result.stdout.splitlines()]
+    assert record["path"].endswith("b-ok.md")
+
+
+def test_the_api_refuses_an_overlong_note_with_a_clear_error():
+    from note_assistant import check_note
+    from note_assistant.checks.engine import MAX_NOTE_CHARS, NoteTooLong
+
+    with pytest.raises(NoteTooLong, match="too long to check as one note"):
+        check_note("x" * (MAX_NOTE_CHARS + 1))
+    assert check_note("S: " + "x" * (MAX_NOTE_CHARS - 3)).findings is not None
+
+
 def test_plan_show_and_validate(tmp_path):
     plan = tmp_path / "plan.json"
     plan.write_text(json.dumps({
