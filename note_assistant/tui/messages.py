@@ -11,6 +11,15 @@ from ..models import Finding
 
 
 @dataclass
+class ChecksFailed(Message):
+    """A check run raised: the findings shown stay as they were and the status line says so
+    (instead of "checking..." for ever). The note's text is not affected."""
+
+    generation: int
+    reason: str
+
+
+@dataclass
 class ChecksCompleted(Message):
     """A check run finished: findings index the editor text as it was at ``generation``."""
 

@@ -226,3 +226,25 @@ async def test_session_details_fix_a_header_finding(make_app, demo_db):
     note = store.note(note_id)
     assert note.cpt == "90837" and note.start_time.strftime("%H:%M") == "09:55"
     store.close()
+
+
+async def test_a_failing_check_says_so_and_keeps_the_text(make_app, monkeypatch):
+    """A check run that raises must not leave "checking..." in the status line for ever."""
+    import note_assistant.tui.screens.editor as editor_module
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("boom")
+
+    app = make_app(check_delay=0.01)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await sign_in(pilot)
+        screen = await new_note(pilot)
+        monkeypatch.setattr(editor_module, "check_session_note", broken)
+        await pilot.press(*"calm")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if "checks failed" in screen.bar.status_text:
+                break
+        assert screen.bar.status_text.startswith("checks failed: RuntimeError")
+        assert any("your text is safe" in n.message for n in app._notifications)
+        assert "calm" in screen.editor.text

@@ -26,7 +26,7 @@ from ...services.drafts import Draft
 from ...services.findings import check_session_note, finding_key
 from ..fix_actions import FixActions
 from ..marks import marks_for
-from ..messages import ChecksCompleted
+from ..messages import ChecksCompleted, ChecksFailed
 from ..widgets.findings_panel import FindingsPanel
 from ..widgets.guide_panel import GuidePanel
 from ..widgets.note_editor import NoteEditor
@@ -66,6 +66,8 @@ class EditorScreen(FixActions, AppScreen):
         """Direct reference: ``query_one`` is unavailable while unmounting."""
         self.checks_done = 0
         """Check results applied (tests and the benchmark wait on it)."""
+        self._last_failure: str | None = None
+        """The last failed check run's reason (notified once, not at every pause)."""
         self.last_check_seconds: float | None = None
         self.last_extras: dict = {}
         self.parsed: ParsedNote | None = None
@@ -237,8 +239,15 @@ class EditorScreen(FixActions, AppScreen):
     def _check(self, note: Note, generation: int) -> None:
         started = time.perf_counter()
         ws = self.ws
-        result = check_session_note(note, client=ws.client, author=ws.author, plan=ws.plan,
-                                    history=ws.history, today=self.session.today)
+        try:
+            result = check_session_note(note, client=ws.client, author=ws.author, plan=ws.plan,
+                                        history=ws.history, today=self.session.today)
+        except Exception as exc:  # noqa: BLE001 - the UI boundary: say so, keep the text
+            if not get_current_worker().is_cancelled:
+                reason = (str(exc) if isinstance(exc, ValueError)
+                          else f"{type(exc).__name__}; your text is safe")
+                self.post_message(ChecksFailed(generation, f"checks failed: {reason}"))
+            return
         if not get_current_worker().is_cancelled:
             self.post_message(ChecksCompleted(generation, result.findings, result.extras,
                                               time.perf_counter() - started))
@@ -253,6 +262,12 @@ class EditorScreen(FixActions, AppScreen):
         self.last_check_seconds = message.elapsed
         self.checks_done += 1
         self.bar.set_status(self._status())
+
+    def on_checks_failed(self, message: ChecksFailed) -> None:
+        self.bar.set_status(self._status(message.reason))
+        if message.reason != self._last_failure:  # once per reason, not at every pause
+            self._last_failure = message.reason
+            self.notify(message.reason, severity="warning", timeout=8)
 
     def _status(self, state: str | None = None) -> str:
         if state is None:

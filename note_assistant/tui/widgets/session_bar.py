@@ -58,3 +58,7 @@ class SessionBar(Horizontal):
 
     def set_status(self, status: str) -> None:
         self._status.text = status
+
+    @property
+    def status_text(self) -> str:
+        return self._status.text
