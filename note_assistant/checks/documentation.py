@@ -138,6 +138,14 @@ def _psychotherapy_minutes(text: str) -> tuple[int, int, int] | None:
 def _time_rules(ctx: CheckContext) -> Iterator[Finding]:
     c, header, text = compiled(), ctx.parsed.header, ctx.text
     minutes = header.minutes
+    if (header.start and header.end and header.end < header.start and minutes is not None
+            and minutes > int(ctx.profile.option("overnight_max_minutes", 180))):
+        # "10:00-09:00" is a slip, not a 23-hour session: say so instead of judging the CPT
+        # code and the length against 1,380 minutes
+        yield ctx.finding("DOC-TIME-ORDER", *header_value_span(ctx, "end"), section=None,
+                          start_time=f"{header.start:%H:%M}", stop_time=f"{header.end:%H:%M}",
+                          minutes=minutes)
+        return
     if minutes is None:
         yield ctx.finding("DOC-NO-TIME", 0, 0, section=None)
     elif not (header.start and header.end):

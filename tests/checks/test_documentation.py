@@ -63,6 +63,32 @@ def test_cpt_time_table(code, minutes, expected, fits):
         assert findings[0].data["fits"] == fits
 
 
+def test_a_stop_time_before_the_start_is_reported_not_billed_as_23_hours():
+    text = note_with(header(Start="10:00", End="09:00", CPT="90834"))
+    found = run(documentation, text)
+    finding = only(found, "DOC-TIME-ORDER")
+    assert finding.text == "09:00"  # points at the stop time in the header
+    assert "09:00" in finding.message and "10:00" in finding.message
+    assert not {"DOC-CPT-TIME-MISMATCH", "DOC-LONG-SESSION-NO-REASON"} & set(ids(found))
+
+
+@pytest.mark.parametrize(("start", "end", "limit", "flagged"), [
+    ("23:30", "00:20", None, False),   # 50 minutes across midnight
+    ("22:00", "01:30", None, True),    # 210 minutes: over the default 180
+    ("22:00", "01:30", 240, False),    # a clinic that runs overnight crisis sessions
+])
+def test_sessions_across_midnight(start, end, limit, flagged):
+    from note_assistant.checks.profiles import load_profile
+
+    text = note_with(header(Start=start, End=end, CPT="90837"),
+                     assessment=BODY["assessment"] + " Extended session needed due to a crisis.")
+    profile = load_profile("default")
+    if limit is not None:
+        profile = profile.model_copy(update={"options": {**profile.options, "overnight_max_minutes": limit}})
+    found = ids(check_note(text, profile=profile).findings)
+    assert ("DOC-TIME-ORDER" in found) is flagged
+
+
 def test_start_and_stop_times_give_the_minutes():
     text = note_with(header(Start="10:00", End="10:37", CPT="90834"))
     finding = only(run(documentation, text), "DOC-CPT-TIME-MISMATCH")
