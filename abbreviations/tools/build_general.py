@@ -61,7 +61,7 @@ LATIN = {
 """Latin glosses some sources list beside their English sense: folded into the English one."""
 UNITS = frozenset(
     "mg mcg g gm kg ml l dl cc cm mm km lb lbs oz mmhg meq mmol iu hr hrs min mins sec secs "
-    "wk wks mo mos yr yrs".split()
+    "wk wks mo mos yr yrs tsp tbsp msec gms kgs".split()
 )
 """Units of measure: kept, but in category ``unit`` so a checker can leave them alone."""
 TEXTING = frozenset("bc bf gf ur pls thx tho lol idk imo tbh".split())
@@ -81,8 +81,9 @@ def _slug(text: str) -> str:
     return (slug or "sense")[:60].rstrip("-")
 
 
-def _english_words() -> set[str]:
-    """Everyday English words (frequent in spaCy's lexeme table and in its lemma table)."""
+def _dictionary() -> tuple[set[str], set[str]]:
+    """(everyday English words: frequent in spaCy's lexeme table and in its lemma table,
+    every word of the lemma table)."""
     try:
         import spacy_lookups_data
     except ImportError:  # pragma: no cover - build-time only
@@ -92,7 +93,12 @@ def _english_words() -> set[str]:
     lemmas = json.load(gzip.open(data / "en_lemma_lookup.json.gz"))
     dictionary = set(lemmas) | set(lemmas.values()) | set(STOP_WORDS)
     english = {w for w, p in prob.items() if p >= -11.5 and w.isalpha() and w in dictionary}
-    return english | set(SPANISH_STOP_WORDS) | TEXTING
+    return english | set(SPANISH_STOP_WORDS) | TEXTING, dictionary
+
+
+def _english_words() -> set[str]:
+    """Everyday English words (frequent in spaCy's lexeme table and in its lemma table)."""
+    return _dictionary()[0]
 
 
 def _retired(shared: Path) -> set[tuple[str, str, str]]:
@@ -169,7 +175,7 @@ def _near_duplicate(sense: str, kept: dict[str, float]) -> str | None:
     return None
 
 
-def _entry(norm: str, form: _Form, words: set[str]) -> dict | None:
+def _entry(norm: str, form: _Form, words: set[str], dictionary: frozenset[str] = frozenset()) -> dict | None:
     letters = norm
     bare = re.sub(r"[^a-z0-9]", "", letters)
     if not (2 <= len(bare) and len(letters) <= MAX_FORM_LEN) or not re.search(r"[a-z]", bare):
@@ -213,7 +219,11 @@ def _entry(norm: str, form: _Form, words: set[str]) -> dict | None:
     category = "unit" if bare in UNITS else "general"
     if not spellings:  # no observed spellings (Stetson): capitals or lower case
         spellings = [letters.upper(), letters] if letters.upper() != letters else [letters]
-    spellings = [s for s in spellings if not (s.islower() and (s in words or s in PIECES))]
+    # a lower-case spelling that is an English word is that word: "sob", "aids", "lad", "spy"
+    # (two letters stay: "bp", "od"; so do units: "mg", "hrs")
+    spellings = [s for s in spellings if not (s.islower() and (
+        s in words or s in PIECES
+        or (len(s) >= 3 and s in dictionary and category != "unit")))]
     if not spellings:
         return None
     # dotted spellings are written with their final period too: "p.o" -> "p.o."
@@ -232,10 +242,10 @@ def build(shared: Path) -> list[dict]:
     forms: dict[str, _Form] = {}
     _read_vanderbilt(shared, retired, forms)
     _read_stetson(shared, retired, forms)
-    words = _english_words()
+    words, dictionary = _dictionary()
     entries = []
     for norm in sorted(forms):
-        entry = _entry(norm, forms[norm], words)
+        entry = _entry(norm, forms[norm], words, frozenset(dictionary))
         if entry is not None:
             InventoryEntry.model_validate(entry)  # fail the build, not the app
             entries.append(entry)

@@ -243,3 +243,26 @@ def test_a_past_form_must_not_be_empty(tmp_path):
 def test_so_stays_a_word_without_a_relationship_cue():
     for text in ("I AM SO TIRED OF THIS, client wrote.", "SO WHAT, she said."):
         assert not [a for a in expand(text).abbreviations if a.text == "SO"], text
+
+
+@pytest.mark.parametrize(("text", "word"), [
+    ("Client began to sob when discussing her mother.", "sob"),
+    ("Client uses hearing aids.", "aids"),
+    ("Client is a young lad of 19.", "lad"),
+    ("Client feels like a spy in her own home.", "spy"),
+    ("Client does abs workouts at the gym.", "abs"),
+    ("Client goes to rec therapy on Fridays.", "rec"),
+    ("Client was in a learning pod at school.", "pod"),
+    ("Client wants a vac to Florida.", "vac"),
+])
+def test_lower_case_english_words_are_not_expanded(text, word):
+    """The general layer (from the Meta-Inventory) listed 'sob' (shortness of breath), 'aids',
+    'lad'... in lower case too; the client-facing copy read 'began to shortness of breath'."""
+    result = expand(text)
+    assert not [a for a in result.abbreviations if a.text == word]
+    assert result.expanded_text == text
+
+
+def test_the_capital_forms_are_still_expanded():
+    found = {a.text: a.expansion for a in expand("Pt c/o SOB on exertion; hx of AIDS.").abbreviations}
+    assert found["SOB"] == "shortness of breath" and "immune" in found["AIDS"]
