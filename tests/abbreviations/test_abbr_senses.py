@@ -151,6 +151,13 @@ def test_note_definition_beats_context_that_points_elsewhere():
         ("Missed sessions x3 since October.", "x3", "3 times", "x3"),
         ("Client's PO called about her curfew.", "PO", "probation officer", "PO"),
         ("Pt's SO attended the session.", "SO", "significant other", "SO"),
+        # office shorthand: the telephone, no-shows, cancellations
+        ("Pt NS for appt today; outreach call made.", "NS", "no-show", "NS"),
+        ("NS 1 L IV bolus given in the ED.", "NS", "normal saline", "NS"),
+        ("TC w/ PCP re: meds.", "TC", "telephone call", "TC"),
+        ("TC 220, LDL 140 per PCP labs.", "TC", "total cholesterol", "TC"),
+        ("Client LMOM re: appt.", "LMOM", "left message on machine", "LMOM"),
+        ("Client CXL'd the appt.", "CXL'd", "cancelled", "CXL"),
     ],
 )
 def test_written_forms(text, written, expansion, form):
