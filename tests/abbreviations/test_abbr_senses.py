@@ -261,15 +261,22 @@ def test_so_stays_a_word_without_a_relationship_cue():
     ("Client goes to rec therapy on Fridays.", "rec"),
     ("Client was in a learning pod at school.", "pod"),
     ("Client wants a vac to Florida.", "vac"),
+    # capitalised: a name or the first word of a sentence
+    ("Peg is her sister and lives nearby.", "Peg"),
+    ("Jane Doe is the pseudonym on the form.", "Doe"),
+    ("Dip in mood noted this week.", "Dip"),
+    ("Seen Mon and Wed this week.", "Mon"),
 ])
 def test_lower_case_english_words_are_not_expanded(text, word):
     """The general layer (from the Meta-Inventory) listed 'sob' (shortness of breath), 'aids',
-    'lad'... in lower case too; the client-facing copy read 'began to shortness of breath'."""
+    'lad'... in lower case and 'Peg', 'Doe' capitalised too; the client-facing copy read 'began
+    to shortness of breath' and 'Percutaneous endoscopic gastrostomy is her sister'."""
     result = expand(text)
     assert not [a for a in result.abbreviations if a.text == word]
     assert result.expanded_text == text
 
 
 def test_the_capital_forms_are_still_expanded():
-    found = {a.text: a.expansion for a in expand("Pt c/o SOB on exertion; hx of AIDS.").abbreviations}
+    found = {a.text: a.expansion for a in expand("Pt c/o SOB and DOE; hx of AIDS.").abbreviations}
     assert found["SOB"] == "shortness of breath" and "immune" in found["AIDS"]
+    assert found["DOE"] == "dyspnea on exertion"
