@@ -19,6 +19,7 @@ costs a few hundred microseconds.
 from __future__ import annotations
 
 import math
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -395,23 +396,35 @@ class Expander:
         )
 
 
+_QUOTED = re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201d\n]{1,600}\u201d")
+_NUMBER_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?)( ?)$")
+_ONE = re.compile(r"1(?:\.0+)?")  # "1,000" is a thousand
+
+
 def expand_text(text: str, abbreviations: Sequence[Abbreviation]) -> tuple[str, list[ExpandedSpan]]:
     """Write every abbreviation out; text between them is copied unchanged.
 
     The defining occurrence of a note definition stays as written, so
     ``acceptance and commitment therapy (ACT)`` is not doubled. An expansion at the start of a
-    sentence or line is capitalised when the abbreviation was.
+    sentence or line is capitalised when the abbreviation was. Words inside double quotation
+    marks are the client's own and stay as written ("u wd never get it"). A unit after a number
+    reads as one: ``5mg`` -> ``5 milligrams``, ``1 wk`` -> ``1 week``.
     """
     pieces: list[str] = []
     spans: list[ExpandedSpan] = []
     cursor = 0
     length = 0
+    quotes = [m.span() for m in _QUOTED.finditer(text)] if '"' in text or "\u201c" in text else []
     for abbreviation in sorted(abbreviations, key=lambda a: a.start):
         if abbreviation.is_definition or abbreviation.start < cursor:
+            continue
+        if any(qs < abbreviation.start and abbreviation.end < qe for qs, qe in quotes):
             continue
         pieces.append(text[cursor:abbreviation.start])
         length += abbreviation.start - cursor
         replacement = abbreviation.expansion
+        if abbreviation.category == "unit":
+            replacement = _after_number(text, abbreviation.start, replacement)
         if abbreviation.text[:1].isupper() and _starts_sentence(text, abbreviation.start):
             replacement = replacement[:1].upper() + replacement[1:]
         if abbreviation.text.endswith(".") and _ends_sentence(text, abbreviation.end):
@@ -422,6 +435,18 @@ def expand_text(text: str, abbreviations: Sequence[Abbreviation]) -> tuple[str, 
         cursor = abbreviation.end
     pieces.append(text[cursor:])
     return "".join(pieces), spans
+
+
+def _after_number(text: str, start: int, expansion: str) -> str:
+    """A unit's expansion after a number: spaced off when the unit was glued to it, and plural
+    unless the number is one (single-word expansions only: "millimeters of mercury" stays)."""
+    number = _NUMBER_BEFORE.search(text, max(0, start - 24), start)
+    if number is None:
+        return expansion
+    one = _ONE.fullmatch(number.group(1)) is not None
+    if not one and " " not in expansion and "/" not in expansion:
+        expansion = inflect(expansion, "plural")
+    return expansion if number.group(2) else " " + expansion
 
 
 def _starts_sentence(text: str, start: int) -> bool:

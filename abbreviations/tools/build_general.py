@@ -64,11 +64,11 @@ UNITS = frozenset(
     "wk wks mo mos yr yrs tsp tbsp msec gms kgs".split()
 )
 """Units of measure: kept, but in category ``unit`` so a checker can leave them alone."""
-TEXTING = frozenset("bc bf gf ur pls thx tho lol idk imo tbh".split())
+TEXTING = frozenset("bc bf gf ur pls thx tho lol idk imo tbh wd".split())
 """Texting shorthand that clinicians and clients write in lower case."""
-PIECES = frozenset("na ta ve ll re fe".split())
+PIECES = frozenset("na ta ve ll re fe et".split())
 """Lower-case spellings that are pieces of ordinary words after tokenizing (gon-na, I-ve) or
-common foreign words: these spellings are dropped, capitalised ones (Na, FE) kept."""
+common foreign words ("et al."): these spellings are dropped, capitalised ones (Na, FE) kept."""
 TITLES = frozenset("dr mr mrs ms jr st".split())
 """Titles and name parts: not worth expanding, and they collide with names."""
 MIN_PRIOR = 0.01

@@ -280,3 +280,31 @@ def test_the_capital_forms_are_still_expanded():
     found = {a.text: a.expansion for a in expand("Pt c/o SOB and DOE; hx of AIDS.").abbreviations}
     assert found["SOB"] == "shortness of breath" and "immune" in found["AIDS"]
     assert found["DOE"] == "dyspnea on exertion"
+
+
+def test_the_expanded_copy_keeps_the_clients_quoted_words():
+    text = 'Client texted "u wd never get it, my PCP is no help" and later called her PCP.'
+    result = expand(text)
+    assert '"u wd never get it, my PCP is no help"' in result.expanded_text
+    assert result.expanded_text.endswith("called her primary care provider.")
+    curly = expand("She said \u201cmy SO left\u201d; her SO attended later.").expanded_text
+    assert "\u201cmy SO left\u201d" in curly and "her significant other attended" in curly
+
+
+@pytest.mark.parametrize(("text", "expanded"), [
+    ("Haloperidol 5mg given.", "Haloperidol 5 milligrams given."),
+    ("Sertraline 1 mg; 1.0 mg; 0.5 mg; 1,000 mg.",
+     "Sertraline 1 milligram; 1.0 milligram; 0.5 milligrams; 1,000 milligrams."),
+    ("Slept 6 hrs; seen 3 wks ago; 1 wk to go.", "Slept 6 hours; seen 3 weeks ago; 1 week to go."),
+    ("BP 120/80 mmHg.", "Blood pressure 120/80 millimeters of mercury."),
+])
+def test_units_after_numbers_read_as_english(text, expanded):
+    assert expand(text).expanded_text == expanded
+
+
+@pytest.mark.parametrize("text", [
+    "As described by Linehan et al. (1993), skills training helps.",
+    "Client wd not engage today.",
+])
+def test_latin_and_texting_words_are_not_expanded(text):
+    assert expand(text).expanded_text == text
