@@ -38,6 +38,7 @@ _KEEP_WHOLE = re.compile(
       | \d{4}-\d{1,2}-\d{1,2}                      # 2026-11-26
       | (?:A&O|AA&O|AAO|AO|A\ &\ O)(?:[xX]\ ?[1-4])?   # A&O, A&Ox4, AAOx3
       | [A-Z][A-Za-z]{0,4}-[A-Z]{1,6}(?:-[A-Z0-9]{1,4})?   # C-SSRS, TF-CBT, CBT-I, DSM-IV-TR
+      | [A-Z]{2,5}-\d{1,2}-[A-Z]{1,4}             # DSM-5-TR, PHQ-9-A
     )$""",
     re.VERBOSE,
 )

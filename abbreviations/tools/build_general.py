@@ -71,6 +71,9 @@ PIECES = frozenset("na ta ve ll re fe et".split())
 common foreign words ("et al."): these spellings are dropped, capitalised ones (Na, FE) kept."""
 TITLES = frozenset("dr mr mrs ms jr st".split())
 """Titles and name parts: not worth expanding, and they collide with names."""
+ROMAN = frozenset("ii iii vi vii viii ix xi xii".split())
+"""Roman numerals: part of a name ("bipolar II", "class III", "CN XII"), not abbreviations
+("IV", intravenous, stays)."""
 MIN_PRIOR = 0.01
 MAX_SENSES = 4
 MAX_FORM_LEN = 8
@@ -205,7 +208,7 @@ def _entry(norm: str, form: _Form, words: set[str], dictionary: frozenset[str] =
     excess = sum(s["prior"] for s in senses) - 1.0
     if excess > 0:
         senses[0]["prior"] = round(senses[0]["prior"] - excess, 4)
-    if bare in TITLES:
+    if bare in TITLES or bare in ROMAN:
         return None
     observed = sorted(form.spellings, key=lambda s: -form.spellings[s])
     spellings = [s for s in observed if s.lower().replace(".", "") == letters.replace(".", "")]

@@ -308,3 +308,29 @@ def test_units_after_numbers_read_as_english(text, expanded):
 ])
 def test_latin_and_texting_words_are_not_expanded(text):
     assert expand(text).expanded_text == text
+
+
+@pytest.mark.parametrize(("text", "expanded"), [
+    ("DSM-IV criteria met.",
+     "Diagnostic and Statistical Manual of Mental Disorders, Fourth Edition criteria met."),
+    ("DSM-IV-TR criteria met.",
+     "Diagnostic and Statistical Manual of Mental Disorders, Fourth Edition, Text Revision criteria met."),
+    ("DSM-5-TR criteria met.",
+     "Diagnostic and Statistical Manual of Mental Disorders, Fifth Edition, Text Revision criteria met."),
+    ("Per the DSM, yes.", "Per the Diagnostic and Statistical Manual of Mental Disorders, yes."),
+])
+def test_each_dsm_edition_expands_to_itself(text, expanded):
+    """DSM-IV, DSM-IV-TR and DSM-5-TR were variants of DSM-5: all read 'Fifth Edition'."""
+    assert expand(text).expanded_text == expanded
+
+
+@pytest.mark.parametrize("text", [
+    "R/O bipolar II disorder.", "Class III obesity.", "Cluster B traits; Axis II deferred.",
+])
+def test_roman_numerals_in_names_stay(text):
+    assert expand(text).expanded_text.endswith(text.split(" ", 1)[1])
+
+
+def test_lower_case_od_is_an_overdose_here():
+    assert expand("Hx of od in 2021.").expanded_text == "History of overdose in 2021."
+    assert "right eye" in expand("Timolol 1 gtt od bid.").expanded_text

@@ -39,6 +39,8 @@ def words(nlp, text: str) -> list[str]:
         ("GAD-7=9", ["GAD-7", "=", "9"]),
         ("C-SSRS negative", ["C-SSRS", "negative"]),
         ("TF-CBT and CBT-I", ["TF-CBT", "and", "CBT-I"]),
+        ("DSM-5-TR and DSM-IV-TR", ["DSM-5-TR", "and", "DSM-IV-TR"]),
+        ("PHQ-9-A of 12", ["PHQ-9-A", "of", "12"]),
         ("0.5 mg", ["0.5", "mg"]),
         ("10mg", ["10", "mg"]),
         ("5mL", ["5", "mL"]),
