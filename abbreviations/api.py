@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .errors import MAX_NOTE_CHARS, NoteTooLong
 from .results import ExpansionResult
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -37,9 +38,7 @@ def expand(
 
     register_extensions()
     nlp = nlp if nlp is not None else build_pipeline()
-    if len(text) > nlp.max_length:
-        raise ValueError(f"too long to expand as one note: {len(text):,} characters "
-                         f"(at most {nlp.max_length:,}); is it several notes in one file?")
+    NoteTooLong.check(text, "expand", min(MAX_NOTE_CHARS, nlp.max_length))
     doc = nlp.make_doc(text)
     if sections is not None and not callable(sections):
         doc._.section_spans = [

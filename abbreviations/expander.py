@@ -397,6 +397,15 @@ class Expander:
 
 
 _QUOTED = re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201d\n]{1,600}\u201d")
+
+
+def double_quoted_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each string in double quotation marks (straight or curly) on one
+    line: the client's own words in a note."""
+    if '"' not in text and "\u201c" not in text:
+        return []
+    return [m.span() for m in _QUOTED.finditer(text)]
+
 _NUMBER_BEFORE = re.compile(r"(\d+(?:[.,]\d+)?)( ?)$")
 _ONE = re.compile(r"1(?:\.0+)?")  # "1,000" is a thousand
 
@@ -414,7 +423,7 @@ def expand_text(text: str, abbreviations: Sequence[Abbreviation]) -> tuple[str, 
     spans: list[ExpandedSpan] = []
     cursor = 0
     length = 0
-    quotes = [m.span() for m in _QUOTED.finditer(text)] if '"' in text or "\u201c" in text else []
+    quotes = double_quoted_spans(text)
     for abbreviation in sorted(abbreviations, key=lambda a: a.start):
         if abbreviation.is_definition or abbreviation.start < cursor:
             continue

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from abbreviations.errors import MAX_NOTE_CHARS, NoteTooLong  # noqa: F401 - re-exported
 from note_formats import FREE_TEXT, NoteFormat, ParsedNote, builtin_formats, parse_note
 
 from ..models import Finding, Note, TreatmentPlan
@@ -31,13 +32,6 @@ FAMILIES: list[str] = [
 ]
 
 _SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-MAX_NOTE_CHARS = 1_000_000
-"""The longest text checked as one note (spaCy's own limit; a long evaluation is ~150,000)."""
-
-
-class NoteTooLong(ValueError):
-    """The text is longer than :data:`MAX_NOTE_CHARS`: not a note, or several pasted together."""
 
 
 @dataclass
@@ -75,9 +69,7 @@ def check_note(
 
     Raises :class:`NoteTooLong` (a ``ValueError``) for a text over :data:`MAX_NOTE_CHARS`.
     """
-    if len(text) > MAX_NOTE_CHARS:
-        raise NoteTooLong(f"too long to check as one note: {len(text):,} characters "
-                          f"(at most {MAX_NOTE_CHARS:,}); is it several notes in one file?")
+    NoteTooLong.check(text, "check")
     formats = formats if formats is not None else builtin_formats()
     parsed = parse_note(text, format=format, formats=formats)
     families = _families()

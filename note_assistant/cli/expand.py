@@ -28,6 +28,7 @@ def expand(paths: tuple[str, ...], inline: str | None, as_json: bool) -> int:
     """Expand abbreviations in notes (files, folders, '-' for stdin, or --text)."""
     allow_fast_exit()  # never opens the database
     import abbreviations
+    from abbreviations.errors import NoteTooLong
 
     if inline is None and not paths:
         fail("give PATHs, '-' for stdin, or --text TEXT")
@@ -42,7 +43,7 @@ def expand(paths: tuple[str, ...], inline: str | None, as_json: bool) -> int:
             continue
         try:
             result = abbreviations.expand(text)
-        except ValueError as exc:  # too long: this file only, the others are still expanded
+        except NoteTooLong as exc:  # this file only: the others are still expanded
             click.echo(f"note-assistant: error: {path}: {exc}", err=True)
             status = 2
             continue

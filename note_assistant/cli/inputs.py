@@ -6,6 +6,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+from .base import fail
+
 NOTE_SUFFIXES = {".md", ".txt", ".markdown"}
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -63,6 +65,4 @@ def require_notes(inputs: list, paths: tuple[str, ...]) -> None:
     """One clear line (exit 2) when the PATHs held no note files at all: a folder with none
     inside, or the wrong folder, must not look like a clean check."""
     if not inputs:
-        from .base import fail
-
         fail(f"no notes ({', '.join(sorted(NOTE_SUFFIXES))} files) in {', '.join(paths)}")

@@ -25,6 +25,7 @@ import re
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from abbreviations.expander import double_quoted_spans
 from abbreviations.tokenizer import doc_text
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -41,7 +42,6 @@ _MATCHER: tuple[RuleSet, CueMatcher] | None = None
 DEFAULT_THRESHOLD = 0.7
 
 _WORD = re.compile(r"\w+")
-_QUOTES = re.compile(r"\"[^\"\n]{1,600}\"|\u201c[^\u201d\n]{1,600}\u201d")
 # Unquoted speech after a speaker label: 'Pt: I feel guilty ...', 'Client stated: ...'.
 _SPEECH = re.compile(  # on normalized (lower-cased) text
     r"\b(?:client|pt|cl|patient|teen|parent|mother|father)\s*(?:stated|said|states|says|reports|"
@@ -81,7 +81,7 @@ def default_detector() -> "ProcessContentDetector":
 def quote_spans(text: str, folded: str | None = None) -> list[tuple[int, int]]:
     """Client speech: quoted strings and unquoted text after a speaker label."""
     folded = normalize(text) if folded is None else folded
-    spans = [m.span() for m in _QUOTES.finditer(text)]
+    spans = double_quoted_spans(text)
     if ":" in folded:
         spans += [m.span(1) for m in _SPEECH.finditer(folded)]
     spans.sort()
