@@ -13,7 +13,8 @@ Context tests look at the words around a match, within the same sentence or line
 
 ``after_number``  a number right before (``10 U``, ``10U``), unless a word in
                   ``not_before_number`` names it (``room 4U``);
-``dose_before``   a number or dose unit among the two words before (``10 mg OD``);
+``dose_before``   a dose unit among the two words before (``10 mg OD``) or a number right
+                  before (``1 OD``);
 ``medication``    a dose, unit, route or dosing frequency within ``window`` words either side.
 
 ``not_after`` words among the ``window`` words before a match veto it (``level 1.0 mEq/L`` is
@@ -124,7 +125,9 @@ def _context_ok(rule: DoNotUseRule, text: str, start: int, end: int) -> bool:
                 return True
         elif context == "dose_before":
             before = _words(_sentence_before(text, start, 32))[-2:]
-            if any(_NUMBER.match(w) or _is_dose_word(w) for w in before):
+            # a dose word among the two words before ("10 mg OD"), or a number right before
+            # ("1 OD"): a number further back is a date or a count ("in 2021 (intentional OD")
+            if any(_is_dose_word(w) for w in before) or (before and _NUMBER.match(before[-1])):
                 return True
         elif context == "medication":
             around = (_words(_sentence_before(text, start, span))[-rule.window:]

@@ -73,6 +73,10 @@ POSITIVES = [
     "[[APAP|ISMP-APAP]] 500 mg prn headache.",
     "Lithium level was 1.0 mEq/L, so lithium [[300.0 mg|DNU-TRAILING-ZERO]] stays.",
     "KCl [[20.0 mEq|DNU-TRAILING-ZERO]] PO daily.",
+    "Lorazepam [[2.0 mg|DNU-TRAILING-ZERO]]/mL oral concentrate, 0.5 mL prn.",
+    "Insulin 10 [[U|DNU-U]] at bedtime, per street clinic.",
+    "Timolol 1 gtt [[OD|ISMP-OD]] nightly.",
+    "Takes 1 [[OD|ISMP-OD]].",
 ]
 
 HARD_NEGATIVES = [
@@ -102,6 +106,9 @@ HARD_NEGATIVES = [
     "Client reports BT tunes help her relax.",
     "Denies SI; PHQ-9 = 4.0; sertraline 50 mg daily at bedtime.",
     "Lithium 300 mg TID; level 1.0 mEq/L on 11/20. Serum level drawn: 1.0 mmol/L.",
+    "Hemoglobin 12.0 g/dL, glucose 90.0 mg/dL, sodium 140.0 mmol/L on the PCP's labs.",
+    "Lives at 1400 U Street with roommates; sister lives on 16 U St.",
+    "Overdose in 2021 (intentional OD on sertraline 100 mg).",
 ]
 
 
