@@ -169,6 +169,7 @@ class Expander:
         self._memo: dict[int, Match | bool] = {}
         self._hashed: dict[int, tuple[CompiledEntry, dict[int, tuple[tuple[int, float], ...]]]] = {}
         self._inflected: dict[tuple[int, str], tuple[CompiledEntry, str]] = {}
+        self._spaced: tuple[tuple[str, ...], re.Pattern[str]] | None = None
 
     # -- public -----------------------------------------------------------------------------
     def find(self, doc: "Doc", section_of: SectionOf | None = None) -> list[Abbreviation]:
@@ -198,7 +199,8 @@ class Expander:
                 defined.append((i, *definitions[orths[i]]))
                 found[i] = False
         hits: list[tuple[int, Match]] = [(i, f) for i, f in enumerate(found) if f]
-        if not hits and not defined:
+        spaced = self._spaced_forms(doc_text(doc))
+        if not hits and not defined and not spaced:
             return []
         starts = cols.idx
         out: list[Abbreviation] = []
@@ -206,7 +208,41 @@ class Expander:
             out = self._from_inventory(doc, cols, starts, hits, section_of)
         for i, definition, suffix in defined:
             out.append(self._from_definition(doc.vocab.strings[orths[i]], starts[i], definition, suffix))
+        if spaced:  # "A&O x 3" as one abbreviation, not "A&O" and a stray "x 3"
+            out = [a for a in out if not any(a.start < s.end and s.start < a.end for s in spaced)]
+            out += spaced
         out.sort(key=lambda a: a.start)
+        return out
+
+    def _spaced_forms(self, text: str) -> list[Abbreviation]:
+        """Inventory spellings written with spaces (``A&O x 3``, ``A & O``): the token look-up
+        cannot see them, so they are matched in the text (only when a piece of one is there)."""
+        if self._spaced is None:
+            parts, anchors = [], set()
+            for spelling, exact in sorted(self.inventory.spaced_spellings(),
+                                          key=lambda item: -len(item[0])):
+                body = r"[ \t]+".join(re.escape(piece) for piece in spelling.split())
+                parts.append(body if exact else f"(?i:{body})")
+                anchors.add(max(spelling.split(), key=len).lower())
+            pattern = re.compile(rf"(?<![\w&/])(?:{'|'.join(parts) or '(?!)'})(?![\w&/])")
+            self._spaced = (tuple(anchors), pattern)
+        anchors, pattern = self._spaced
+        if not anchors:
+            return []
+        low = text.lower()
+        if not any(anchor in low for anchor in anchors):
+            return []
+        out = []
+        for written in pattern.finditer(text):
+            match = self.inventory.lookup(" ".join(written.group(0).split()))
+            if match is None:
+                continue
+            entry = match.entry
+            if len(entry.senses) == 1:
+                out.append(self._single(entry, "", written.group(0), written.start()))
+            else:
+                out.append(self._abbreviation(entry, "", written.group(0), written.start(),
+                                              [sense.log_prior for sense in entry.senses]))
         return out
 
     # -- inventory senses ---------------------------------------------------------------------

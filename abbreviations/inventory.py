@@ -287,6 +287,15 @@ class Inventory:
     def __len__(self) -> int:
         return sum(layer.size for layer in self._layers)
 
+    def spaced_spellings(self) -> list[tuple[str, bool]]:
+        """Spellings with a space in them (``A&O x 3``) as (spelling, case-sensitive). A note
+        is looked up token by token, so the expander finds these in the text itself."""
+        found: set[tuple[str, bool]] = set()
+        for layer in self._layers:
+            found.update((key, True) for key in layer.exact if " " in key)
+            found.update((key, False) for key in layer.folded if " " in key)
+        return sorted(found)
+
     def lookup(self, text: str) -> Match | None:
         """Resolve a written token (``SI``, ``s/p``, ``SSRIs``, ``DC'd``) or return ``None``."""
         try:

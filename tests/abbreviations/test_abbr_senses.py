@@ -147,7 +147,7 @@ def test_note_definition_beats_context_that_points_elsewhere():
         ("Non-SI self-harm was described.", "SI", "suicidal ideation", "SI"),
         # x3: orientation, duration or count, from the words around it
         ("Pt c/o HA x3 days.", "x3", "for 3", "x3"),
-        ("A&O x3, calm and cooperative.", "x3", "to person, place and time", "x3"),
+        ("Alert, oriented x3, calm and cooperative.", "x3", "to person, place and time", "x3"),
         ("Missed sessions x3 since October.", "x3", "3 times", "x3"),
         ("Client's PO called about her curfew.", "PO", "probation officer", "PO"),
         ("Pt's SO attended the session.", "SO", "significant other", "SO"),
@@ -334,3 +334,22 @@ def test_roman_numerals_in_names_stay(text):
 def test_lower_case_od_is_an_overdose_here():
     assert expand("Hx of od in 2021.").expanded_text == "History of overdose in 2021."
     assert "right eye" in expand("Timolol 1 gtt od bid.").expanded_text
+
+
+@pytest.mark.parametrize("text, written", [
+    ("A&O x 3, calm and cooperative.", "A&O x 3"),
+    ("Pt A&Ox 3 today.", "A&Ox 3"),
+    ("Alert, A&O x4.", "A&O x4"),
+    ("A & O, speech normal.", "A & O"),
+])
+def test_spellings_written_with_spaces_are_one_abbreviation(text, written):
+    result = expand(text)
+    (found,) = [a for a in result.abbreviations if a.start <= text.index(written) < a.end]
+    assert (found.text, found.start) == (written, text.index(written))
+    assert found.expansion.startswith("alert and oriented")
+    assert "x 3" not in result.expanded_text and "A&O" not in result.expanded_text
+
+
+def test_a_spaced_spelling_does_not_run_into_the_next_word_or_line():
+    result = expand("A&O x 35 minutes; A&O\nx 3")
+    assert [a.text for a in result.abbreviations] == ["A&O", "A&O"]
