@@ -223,12 +223,14 @@ def _entry(norm: str, form: _Form, words: set[str], dictionary: frozenset[str] =
     if not spellings:  # no observed spellings (Stetson): capitals or lower case
         spellings = [letters.upper(), letters] if letters.upper() != letters else [letters]
     # a lower-case spelling that is an English word is that word: "sob", "aids", "lad", "spy";
-    # capitalised, it starts a sentence or is a name: "Peg", "Doe", "Dip", "Reg"
+    # capitalised, it starts a sentence or is a name: "Peg", "Doe", "Dip", "Reg"; a hyphenated
+    # spelling of a word is that word in any case: "x-ray", "X-RAY" ("xray")
     # (two letters stay: "bp", "od"; so do units: "mg", "hrs")
     spellings = [s for s in spellings if not (
         (s.islower() and (s in words or s in PIECES))
         or (len(s) >= 3 and category != "unit" and (s.islower() or (s[0].isupper() and s[1:].islower()))
-            and s.lower() in dictionary))]
+            and s.lower() in dictionary)
+        or ("-" in s and s.lower().replace("-", "") in dictionary))]
     if not spellings:
         return None
     # dotted spellings are written with their final period too: "p.o" -> "p.o."
