@@ -55,6 +55,11 @@ _COLON_ID = get_string_id(":")
 _PAREN_ID = get_string_id("(")
 _PERIOD_ID = get_string_id(".")
 _SENTENCE_END = ".!?\n:"
+_OPENING = frozenset("([{\"'\u201c\u2018")
+_CLOSING = frozenset(",;:.!?)]}\"'\u201d\u2019")
+_JOINS = re.compile(r"[/&-]")  # one character class: the regex engine scans for it in C
+_INNER_PERIOD = re.compile(r"\.(?=[A-Za-z])")
+"""What joins the pieces of a spelling the tokenizer split (``Ex/RP``, ``U-tox``, ``Psy.D.``)."""
 
 
 def _starts_line(text: str, start: int) -> bool:
@@ -198,6 +203,7 @@ class Expander:
             for i in [i for i, orth in enumerate(orths) if orth in definitions]:
                 defined.append((i, *definitions[orths[i]]))
                 found[i] = False
+        written = self._glued(doc, cols, found)
         hits: list[tuple[int, Match]] = [(i, f) for i, f in enumerate(found) if f]
         spaced = self._spaced_forms(doc_text(doc))
         if not hits and not defined and not spaced:
@@ -205,7 +211,7 @@ class Expander:
         starts = cols.idx
         out: list[Abbreviation] = []
         if hits:
-            out = self._from_inventory(doc, cols, starts, hits, section_of)
+            out = self._from_inventory(doc, cols, starts, hits, section_of, written)
         for i, definition, suffix in defined:
             out.append(self._from_definition(doc.vocab.strings[orths[i]], starts[i], definition, suffix))
         if spaced:  # "A&O x 3" as one abbreviation, not "A&O" and a stray "x 3"
@@ -213,6 +219,54 @@ class Expander:
             out += spaced
         out.sort(key=lambda a: a.start)
         return out
+
+    def _glued(self, doc: "Doc", cols, found: list) -> dict[int, str]:  # noqa: ANN001
+        """Inventory spellings the tokenizer split into pieces written without spaces
+        (``Ex/RP``, ``PT/OT``, ``N/V/D``, ``tf-cbt``, ``U-tox``, ``Psy.D.``): the first piece's
+        entry in ``found`` becomes the whole spelling's match, the other pieces' ``False``.
+        Returns the written text of each such spelling by its first token.
+
+        Only the few places with a joining mark (a slash, hyphen, ampersand or inner period) are
+        looked at: the run of tokens around one, written without spaces, is looked up whole.
+        """
+        text = doc_text(doc)
+        starts, lengths, spacy, blank = cols.idx, cols.length, cols.spacy, cols.is_space
+        strings, orths = doc.vocab.strings, cols.orth
+        lookup = self.inventory.lookup
+        last_token = len(orths) - 1
+        written: dict[int, str] = {}
+        done = -1
+        marks = [m.start() for m in _JOINS.finditer(text)]
+        if _INNER_PERIOD.search(text):
+            marks = sorted(marks + [m.start() for m in _INNER_PERIOD.finditer(text)])
+        for at in marks:
+            if at < done:
+                continue  # inside the last run
+            first = last = bisect_right(starts, at) - 1
+            while first > 0 and not spacy[first - 1] and not blank[first - 1] and not blank[first]:
+                first -= 1
+            while last < last_token and not spacy[last] and not blank[last + 1] and not blank[last]:
+                last += 1
+            done = starts[last] + lengths[last]
+            while first < last and strings[orths[first]] in _OPENING:
+                first += 1
+            while last > first and strings[orths[last]] in _CLOSING:
+                last -= 1
+            if last == first:
+                continue  # one token ("s/p", "PHQ-9"): the token look-up has it
+            piece = text[starts[first]:starts[last] + lengths[last]]
+            match = lookup(piece)
+            if match is None:
+                continue
+            if piece.endswith(".") and (shorter := lookup(piece[:-1])) is not None:
+                following = text[starts[last] + lengths[last]:][:3].lstrip()[:1]
+                if not (following.islower() or following.isdigit()):
+                    piece, match = piece[:-1], shorter  # "started CBT-I. Next": the sentence's period
+            found[first] = match
+            for k in range(first + 1, last + 1):
+                found[k] = False
+            written[first] = piece
+        return written
 
     def _spaced_forms(self, text: str) -> list[Abbreviation]:
         """Inventory spellings written with spaces (``A&O x 3``, ``A & O``): the token look-up
@@ -300,7 +354,8 @@ class Expander:
                 shouting += 1
         return shouting >= 2
 
-    def _from_inventory(self, doc, cols, starts, hits, section_of) -> list[Abbreviation]:
+    def _from_inventory(self, doc, cols, starts, hits, section_of,
+                        written: dict[int, str]) -> list[Abbreviation]:
         orths = cols.orth
         keys: list[int] | None = None
         sentences: list[int] | None = None
@@ -337,7 +392,7 @@ class Expander:
         out = []
         for i, match, cues in scored:
             entry = match.entry
-            text = self._written(doc, cols, i)
+            text = written.get(i) or self._written(doc, cols, i)
             start = starts[i]
             if match.offset:  # "Post-MI": the abbreviation after the prefix
                 text, start = text[match.offset:], start + match.offset

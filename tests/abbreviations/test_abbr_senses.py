@@ -353,3 +353,32 @@ def test_spellings_written_with_spaces_are_one_abbreviation(text, written):
 def test_a_spaced_spelling_does_not_run_into_the_next_word_or_line():
     result = expand("A&O x 35 minutes; A&O\nx 3")
     assert [a.text for a in result.abbreviations] == ["A&O", "A&O"]
+
+
+@pytest.mark.parametrize("text, written, expansion", [
+    ("Started Ex/RP for contamination fears.", "Ex/RP", "exposure and response prevention"),
+    ("Referred to PT/OT, then DBT.", "PT/OT", "physical therapy and occupational therapy"),
+    ("N/V/D resolved since stopping the medication.", "N/V/D", "nausea, vomiting, and diarrhea"),
+    ("U-tox negative today.", "U-tox", "urine toxicology"),
+    ("Low back pain at L5-S1 per PCP.", "L5-S1", "lumbar 5 - sacral 1"),
+    ("Seen with her supervisor, Jane Roe, Psy.D., today.", "Psy.D.", "Doctor of Psychology"),
+    ("Completed tf-cbt module 3 (trauma narrative).", "tf-cbt", "trauma-focused cognitive behavioral therapy"),
+    ("Started CBT-I. Next session in a week.", "CBT-I", "cognitive behavioral therapy for insomnia"),
+])
+def test_spellings_the_tokenizer_splits_are_one_abbreviation(text, written, expansion):
+    """'Ex/RP' reaches the tokenizer as 'Ex' '/' 'RP'; the inventory spelling wins as a whole,
+    and a sentence's own period is not taken into it."""
+    result = expand(text)
+    start = text.index(written)
+    (found,) = [a for a in result.abbreviations if a.start <= start < a.end]
+    assert (found.text, found.start, found.end) == (written, start, start + len(written))
+    assert found.expansion == expansion
+
+
+@pytest.mark.parametrize("text", ["Wrist x-ray was normal.", "X-RAY of the chest: clear."])
+def test_hyphenated_english_words_are_not_abbreviations(text):
+    assert expand(text).abbreviations == []
+
+
+def test_a_slash_between_two_forms_still_reads_each():
+    assert [a.text for a in expand("Denies SI/HI today.").abbreviations] == ["SI", "HI"]
