@@ -62,6 +62,8 @@ _INFIXES = (r"(?<=[A-Za-z0-9])[=](?=[0-9])", r"(?<=\.)/(?=[A-Za-z])")
 _SPECIAL_CASES = ("w/o", "W/O", "w/", "W/", "b/c", "s/sx", "S/Sx", "h/o", "H/O", "A&Ox3", "A&Ox4")
 
 
+_PLAIN_CHUNK = re.compile(r"[A-Za-z]+[,;:.]?\Z")
+
 MAX_CHUNK = 100
 """Spaceless runs longer than this are cut into tokens of this length (see
 ``ClinicalTokenizer._with_long_chunks``); no word or clinical form comes near it (a long URL
@@ -112,7 +114,15 @@ class ClinicalTokenizer:
             new = set(chunks) - self._seen
             if len(self._seen) + len(new) > self.max_seen:
                 self._seen.clear()
-            for chunk in new:
+            # Plain words (letters, perhaps a trailing comma or period) that no special case
+            # covers go through in one call: without a special case in it, spaCy caches every
+            # chunk of a call. The rest one by one, each its own call.
+            rules = self.tokenizer.rules
+            plain = [chunk for chunk in new if _PLAIN_CHUNK.match(chunk)
+                     and chunk not in rules and chunk.rstrip(",;:.") not in rules]
+            if plain:
+                self.tokenizer(" ".join(plain))
+            for chunk in new.difference(plain) if plain else new:
                 self.tokenizer(chunk)
             self._seen.update(new)
         doc = self.tokenizer(text)

@@ -137,3 +137,25 @@ def test_text_without_long_runs_is_tokenized_exactly_as_before(nlp):
     inner = nlp.tokenizer.tokenizer
     for text in texts:
         assert [t.text for t in nlp.make_doc(text)] == [t.text for t in inner(text)], text
+
+
+def test_one_call_leaves_every_chunk_cached():
+    """After one call, tokenizing the same text again runs no affix rule: every chunk,
+    plain words and special cases alike, is in spaCy's cache (explosion/spaCy#13950)."""
+    clinical = make_clinical_tokenizer(spacy.blank("en"))
+    inner = clinical.tokenizer
+    calls = []
+    search = inner.prefix_search
+
+    def counting(text):
+        calls.append(text)
+        return search(text)
+
+    inner.prefix_search = counting  # (setting it empties spaCy's cache)
+    text = ("Dr. Lee saw the client today, and she can't sleep. Mood low, affect flat; "
+            "denies SI. Sertraline 50mg b.i.d. Mr. Smith called. Plan: weekly sessions, "
+            "homework reviewed.")
+    words = [t.text for t in clinical(text)]
+    calls.clear()
+    assert [t.text for t in inner(text)] == words
+    assert calls == []
