@@ -277,17 +277,29 @@ class Expander:
                                           key=lambda item: -len(item[0])):
                 body = r"[ \t]+".join(re.escape(piece) for piece in spelling.split())
                 parts.append(body if exact else f"(?i:{body})")
-                anchors.add(max(spelling.split(), key=len).lower())
+                # the piece looked for first: the longest, or one with a mark ("&" of "A & O")
+                pieces = spelling.split()
+                marked = [p for p in pieces if not p.isalnum()]
+                anchors.add(max(marked if marked and len(max(pieces, key=len)) < 3 else pieces,
+                                key=len).lower())
             pattern = re.compile(rf"(?<![\w&/])(?:{'|'.join(parts) or '(?!)'})(?![\w&/])")
             self._spaced = (tuple(anchors), pattern)
         anchors, pattern = self._spaced
         if not anchors:
             return []
         low = text.lower()
-        if not any(anchor in low for anchor in anchors):
+        lines = set()  # only the lines holding a piece of one are scanned
+        for anchor in anchors:
+            at = low.find(anchor)
+            while at >= 0:
+                end = text.find("\n", at)
+                end = len(text) if end < 0 else end
+                lines.add((text.rfind("\n", 0, at) + 1, end))
+                at = low.find(anchor, end)
+        if not lines:
             return []
         out = []
-        for written in pattern.finditer(text):
+        for written in (m for start, end in sorted(lines) for m in pattern.finditer(text, start, end)):
             match = self.inventory.lookup(" ".join(written.group(0).split()))
             if match is None:
                 continue
