@@ -217,3 +217,21 @@ def test_name_dose_trigger_fires_where_the_unguarded_one_did(text):
     rule = next(r for r in get_checker().rules if r.id == "ISMP-NAME-DOSE-SPACING")
     plain = re.compile(r"[A-Za-z]{4,}\d")
     assert bool(re.search(rule.trigger, text)) == bool(plain.search(text))
+
+
+_TOKENISH = st.text(alphabet="aAqQxXuUdDoOsSiIcCmMgLhH.0123456789'’/@<>-& ", min_size=1, max_size=10)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(token=_TOKENISH)
+def test_the_one_pass_gate_agrees_with_the_rules_one_by_one(token):
+    """A token is worth a look exactly when some rule's own test matches it (the gate merges
+    the form rules behind one guard)."""
+    checker = get_checker()
+    assert bool(checker._any.search(token)) == any(t.search(token) for t in checker._token_tests)
+
+
+@pytest.mark.parametrize("token", ["10U", "u", "IU", "q.d.", "QOD", "MS", "x3", "q1d", "@", ".5", "5.0",
+                                   "Inderal40", "D/C'd", "cc", "µg"])
+def test_the_gate_lets_each_rules_spellings_through(token):
+    assert get_checker()._any.search(token)
