@@ -109,13 +109,20 @@ class SentenceModel:
     """Scores sentences: probability that each belongs in the psychotherapy note."""
 
     def __init__(self, nlp: "Language") -> None:
+        from abbreviations.tokenizer import ClinicalTokenizer
+
         self.nlp = nlp
         self._textcat = nlp.get_pipe("textcat")
         self._column = list(self._textcat.labels).index(POSITIVE)
+        # spaCy's own tokens, as in training, with the clinical wrapper's two guards: long
+        # spaceless runs are cut (a sentence holding 32,000 quotes took 155 s to split) and
+        # every chunk is cached (a sentence is scored again at each pause in typing).
+        tokenizer = nlp.tokenizer
+        self._tokenize = tokenizer if isinstance(tokenizer, ClinicalTokenizer) else ClinicalTokenizer(tokenizer)
 
     def scores(self, texts: Iterable[str]) -> list[float]:
         """P(psychotherapy-note content) per text (one batched forward pass)."""
-        docs = [self.nlp.make_doc(text) for text in texts]
+        docs = [self._tokenize(text) for text in texts]
         if not docs:
             return []
         return [float(row[self._column]) for row in self._textcat.predict(docs)]
