@@ -207,3 +207,30 @@ def test_long_runs_of_one_character_do_not_hang_the_check(tmp_path):
                             timeout=180, check=False)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "ok"
+
+
+def test_long_runs_in_a_sentence_the_classifier_scores_do_not_hang_the_check():
+    """A near miss (a hint cue, no rule decision) goes to the sentence classifier, which
+    tokenizes with spaCy's default rules: 32,000 quotes in such a sentence took 155 s. Its
+    tokenizer now cuts long runs too. A run of question marks in such a sentence (one cue hit
+    each) took 9 s for 8,000, in the step that drops cues inside longer ones."""
+    import subprocess
+    import sys
+
+    code = (
+        "from note_assistant.checks.engine import check_note\n"
+        "from note_assistant.nlp import get_nlp\n"
+        "detector = get_nlp().get_pipe('note_assistant_process_content').detector\n"
+        "scored = []\n"
+        "score = detector.model.scores\n"
+        "detector.model.scores = lambda texts: scored.append(1) or score(texts)\n"
+        "for unit in ['\"', \"'\", '(', '?']:\n"
+        "    text = 'S: She described a dream about ' + unit * 60_000 + ' and her mother.\\nP: weekly.\\n'\n"
+        "    check_note(text)\n"
+        "assert len(scored) == 3, scored  # the question marks end the sentence first\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=120, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"

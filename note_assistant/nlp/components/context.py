@@ -31,16 +31,20 @@ def drop_contained(hits: list[Hit]) -> list[Hit]:
     if len(hits) < 2:
         return hits
     kept: list[Hit] = []
-    for i, hit in enumerate(hits):
+    # Earlier cue hits that may still contain a later hit: one ending before a hit starts
+    # cannot contain it or any hit after it (hits come by start), so it leaves the list.
+    # Without that, a sentence of 8,000 cue hits ("????...") took 9 s.
+    open_: list[Hit] = []
+    for hit in hits:
+        if open_ and (open_[0].end < hit.start or len(open_) > 16):
+            open_ = [other for other in open_ if other.end >= hit.start]
         if hit.cue is None:
             kept.append(hit)
             continue
         length = hit.end - hit.start
         inside = False
-        for j in range(i):
-            other = hits[j]
-            if (other.cue is None or hit.end > other.end
-                    or other.end - other.start <= length):
+        for other in open_:
+            if hit.end > other.end or other.end - other.start <= length:
                 continue
             if hit.is_modifier:
                 inside = other.is_modifier or other.start < hit.start
@@ -50,6 +54,7 @@ def drop_contained(hits: list[Hit]) -> list[Hit]:
                 break
         if not inside:
             kept.append(hit)
+        open_.append(hit)
     return kept
 
 
