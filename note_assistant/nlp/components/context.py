@@ -9,7 +9,7 @@ never act as modifiers.
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 
 from .matcher import Hit
@@ -60,46 +60,70 @@ def drop_contained(hits: list[Hit]) -> list[Hit]:
 
 def set_scopes(hits: Sequence[Hit], sent_start: int, sent_end: int,
                word_starts: Sequence[int]) -> None:
-    """Give every scoped modifier hit its ``(start, end)`` character scope."""
+    """Give every scoped modifier hit its ``(start, end)`` character scope.
+
+    ``hits`` come by start. The scope ends at the nearest scope end (a TERMINATE cue, or a hit
+    of a category in the cue's ``terminated_by``) on each side, found by bisection in lists
+    built once per sentence: a sentence of 4,000 "not" took 3 s when each modifier sorted
+    them again.
+    """
     terminators = [h for h in hits if h.cue is not None and h.cue.direction == "TERMINATE"
                    and not h.quoted]
+    bounds: dict[tuple[str, ...], tuple[list[int], list[int]]] = {}
     for hit in hits:
         cue = hit.cue
         if cue is None or cue.direction not in _SCOPED or hit.quoted:
             continue
-        if cue.terminated_by:
-            ends = sorted(terminators + [h for h in hits if h.category in cue.terminated_by
-                                         and not h.quoted], key=lambda h: h.start)
-        else:
-            ends = terminators
+        key = tuple(cue.terminated_by)
+        found = bounds.get(key)
+        if found is None:
+            ends = terminators + [h for h in hits if h.category in key and not h.quoted] if key else terminators
+            found = bounds[key] = (sorted(h.start for h in ends), sorted(h.end for h in ends))
+        starts, finishes = found
         lo, hi = hit.start, hit.end
         if cue.direction in ("FORWARD", "BIDIRECTIONAL"):
             hi = sent_end
-            for term in ends:
-                if term.start >= hit.end:
-                    hi = min(hi, term.start)
-                    break
+            i = bisect_left(starts, hit.end)  # the first scope end starting after the cue
+            if i < len(starts):
+                hi = min(hi, starts[i])
             if cue.max_scope is not None:
                 i = bisect_left(word_starts, hit.end) + cue.max_scope
                 if i < len(word_starts):
                     hi = min(hi, word_starts[i])
         if cue.direction in ("BACKWARD", "BIDIRECTIONAL"):
             lo = sent_start
-            for term in ends:
-                if term.end <= hit.start:
-                    lo = max(lo, term.end)
+            i = bisect_right(finishes, hit.start)  # the last scope end finishing before it
+            if i:
+                lo = max(lo, finishes[i - 1])
             if cue.max_scope is not None:
                 i = bisect_left(word_starts, hit.start) - cue.max_scope
                 if i >= 0:
                     lo = max(lo, word_starts[i])
         hit.scope = (lo, hi)
+    _cancel_scopes(hits)
+
+
+def _cancel_scopes(hits: Sequence[Hit]) -> None:
+    """A modifier whose cue lists ``cancelled_by`` categories loses its scope when an earlier
+    modifier of one of them covers it ("I believe the client thinks..."): the hedge's scope
+    reaches past the modifier's start (a scope never starts after its own cue)."""
+    keys = {tuple(h.cue.cancelled_by) for h in hits if h.cue is not None and h.cue.cancelled_by}
+    if not keys:
+        return
+    reach = dict.fromkeys(keys, -1)  # per key: the furthest scope end of earlier modifiers
+    waiting: list[Hit] = []  # hits at the current start: they count for later starts only
     for hit in hits:
-        if hit.scope is not None and hit.cue is not None and hit.cue.cancelled_by:
-            for other in hits:
-                if (other.start < hit.start and other.category in hit.cue.cancelled_by
-                        and _covers(other, hit)):
-                    hit.scope = None
-                    break
+        if waiting and waiting[0].start != hit.start:
+            for other in waiting:
+                if other.scope is not None:
+                    for key in keys:
+                        if other.category in key and other.scope[1] > reach[key]:
+                            reach[key] = other.scope[1]
+            waiting = []
+        if (hit.scope is not None and hit.cue is not None and hit.cue.cancelled_by
+                and reach[tuple(hit.cue.cancelled_by)] > hit.start):
+            hit.scope = None
+        waiting.append(hit)
 
 
 def _covers(modifier: Hit, target: Hit) -> bool:
