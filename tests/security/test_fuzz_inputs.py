@@ -209,6 +209,28 @@ def test_long_runs_of_one_character_do_not_hang_the_check(tmp_path):
     assert result.stdout.strip() == "ok"
 
 
+def test_a_pasted_run_of_one_word_does_not_hang_the_check():
+    """Repeated words, up to the editor's paste cap (200,000 characters), in a sentence the
+    rules look at: 32,000 characters of "not " took 6 s (each modifier sorted the scope ends
+    again) and of "SI " 5 s (each risk hit was compared with every other), so the cap would
+    have taken minutes. Both grow linearly now."""
+    import subprocess
+    import sys
+
+    code = (
+        "from note_assistant.checks.engine import check_note\n"
+        "for unit in ['not ', 'SI ']:\n"
+        "    text = 'S: I felt irritated when ' + unit * (200_000 // len(unit)) + 'x.\\nP: weekly.\\n'\n"
+        "    result = check_note(text)\n"
+        "    assert all(text[f.start:f.end] == f.text for f in result.findings if f.text)\n"
+        "print('ok')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=150, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 def test_long_runs_in_a_sentence_the_classifier_scores_do_not_hang_the_check():
     """A near miss (a hint cue, no rule decision) goes to the sentence classifier, which
     tokenizes with spaCy's default rules: 32,000 quotes in such a sentence took 155 s. Its
