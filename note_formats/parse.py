@@ -9,6 +9,7 @@ front matter + preamble + sections, concatenated, is exactly the input.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from .metadata import NoteHeader, header_from_lines, normalize_metadata, read_front_matter
@@ -45,6 +46,7 @@ class ParsedNote:
     header: NoteHeader = field(default_factory=NoteHeader)
     problems: list[str] = field(default_factory=list)
     """Readable problems met while reading (bad front matter, unreadable header values)."""
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     @property
     def preamble(self) -> str:
@@ -61,9 +63,15 @@ class ParsedNote:
         return "\n".join(s.body(self.text) for s in self.sections if s.key == key)
 
     def section_at(self, offset: int) -> ParsedSection | None:
-        for section in self.sections:
-            if section.start <= offset < section.end:
-                return section
+        """The section holding ``offset`` (sections follow each other in the text, so a
+        bisection over their starts finds it: a note of 13,000 headings took 10 s when each
+        finding's section was looked for from the first)."""
+        starts = self._starts
+        if starts is None or len(starts) != len(self.sections):
+            starts = self._starts = [section.start for section in self.sections]
+        index = bisect_right(starts, offset) - 1
+        if index >= 0 and offset < self.sections[index].end:
+            return self.sections[index]
         return None
 
     def reconstruct(self) -> str:

@@ -169,3 +169,35 @@ def test_heading_search_at_line_starts_equals_a_full_scan(text, start):
         pattern, _ = _heading_pattern(fmt)
         assert [m.span() for m in _at_line_starts(pattern, text, start)] == [
             m.span() for m in pattern.finditer(text, start)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(pieces=st.lists(st.sampled_from(["S: ", "Subjective:\n", "O: ", "## Assessment\n", "Plan:\n",
+                                        "text ", "more words\n", "\n", "**Data:** ", "B: "]),
+                       max_size=25))
+def test_section_at_is_the_section_whose_span_holds_the_offset(pieces):
+    text = "".join(pieces)
+    parsed = parse_note(text)
+    for offset in range(len(text) + 1):
+        linear = next((s for s in parsed.sections if s.start <= offset < s.end), None)
+        assert parsed.section_at(offset) is linear
+
+
+def test_section_at_does_not_walk_the_sections_for_each_offset():
+    """A note of 13,000 headings took 10 s when each finding's section was looked for from
+    the first section."""
+
+    class Counted(list):
+        seen = 0
+
+        def __iter__(self):
+            for item in super().__iter__():
+                Counted.seen += 1
+                yield item
+
+    text = "S: ok\n" * 2_000
+    parsed = parse_note(text)
+    parsed.sections = Counted(parsed.sections)
+    found = [parsed.section_at(offset) for offset in range(0, len(text), 6)]
+    assert [s.start for s in found] == [s.start for s in parsed.sections]
+    assert Counted.seen < 10 * len(parsed.sections)  # from the first each time: ~4,000,000
