@@ -186,15 +186,23 @@ def test_fuzz_restore_of_junk_writes_nothing(tmp_path_factory, data):
     assert not [p for p in folder.iterdir() if "restoring" in p.name]
 
 
+def _runs_in_a_fresh_process(code: str, timeout: int) -> None:
+    """Run ``code`` (which prints 'ok' at its end) in a new interpreter within ``timeout``."""
+    import subprocess
+    import sys
+
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            timeout=timeout, check=False)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "ok"
+
+
 def test_long_runs_of_one_character_do_not_hang_the_check(tmp_path):
     """10,000 quotes in a row took 34 s to tokenize and 200,000 (the editor's paste cap) would
     take hours: spaCy's affix rules, a sentence-end pattern and a Do-Not-Use trigger were
     quadratic in a run's length. A note made of such runs (every punctuation character and
     letters, 60,000 characters each) must be checked in a fresh process well within the limit;
     before the fix this did not finish in an hour."""
-    import subprocess
-    import sys
-
     code = (
         "from note_assistant.checks.engine import check_note\n"
         "for unit in [\"'\", '#', '*', '(', '.', 'a:', 'x', '\"', '[', '?', '\\t', '1.']:\n"
@@ -203,10 +211,7 @@ def test_long_runs_of_one_character_do_not_hang_the_check(tmp_path):
         "    assert all(text[f.start:f.end] == f.text for f in result.findings if f.text)\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=180, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    _runs_in_a_fresh_process(code, timeout=180)
 
 
 def test_a_pasted_run_of_one_word_does_not_hang_the_check():
@@ -215,9 +220,6 @@ def test_a_pasted_run_of_one_word_does_not_hang_the_check():
     again) and of "SI " 5 s (each risk hit was compared with every other), so the cap would
     have taken minutes. A quote repeated in one sentence was matched against every quote of
     the note (48,000 characters: 2.7 s). All grow linearly now."""
-    import subprocess
-    import sys
-
     code = (
         "from note_assistant.checks.engine import check_note\n"
         "for unit in ['not ', 'SI ', '\"I hate it\" ']:\n"
@@ -226,10 +228,7 @@ def test_a_pasted_run_of_one_word_does_not_hang_the_check():
         "    assert all(text[f.start:f.end] == f.text for f in result.findings if f.text)\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=150, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    _runs_in_a_fresh_process(code, timeout=150)
 
 
 def test_long_runs_in_a_sentence_the_classifier_scores_do_not_hang_the_check():
@@ -237,9 +236,6 @@ def test_long_runs_in_a_sentence_the_classifier_scores_do_not_hang_the_check():
     tokenizes with spaCy's default rules: 32,000 quotes in such a sentence took 155 s. Its
     tokenizer now cuts long runs too. A run of question marks in such a sentence (one cue hit
     each) took 9 s for 8,000, in the step that drops cues inside longer ones."""
-    import subprocess
-    import sys
-
     code = (
         "from note_assistant.checks.engine import check_note\n"
         "from note_assistant.nlp import get_nlp\n"
@@ -253,7 +249,4 @@ def test_long_runs_in_a_sentence_the_classifier_scores_do_not_hang_the_check():
         "assert len(scored) == 3, scored  # the question marks end the sentence first\n"
         "print('ok')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120, check=False)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "ok"
+    _runs_in_a_fresh_process(code, timeout=120)
