@@ -37,7 +37,12 @@ def results_for(ctx: CheckContext) -> list[dict[str, Any]]:
 
 
 def run(ctx: CheckContext) -> Iterator[Finding]:
+    # The classifier's near misses are far less precise on real notes than the rules' findings
+    # (README, "How well it works"): a profile can keep the rules' findings only.
+    classifier = ctx.profile.option("process_content_classifier", True)
     for result in results_for(ctx):
+        if not classifier and result["decision"] == "model":
+            continue
         start, end = result["sentence_start"], result["sentence_end"]
         yield ctx.finding(
             result["rule_id"], start, end,

@@ -14,13 +14,17 @@ from pathlib import Path
 from typing import Any
 
 from note_formats.validation import parse_toml_model
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from ..models import Finding, Severity
 
 
 class ProfileError(ValueError):
     pass
+
+
+#: Options that switch something on or off (true / false in the TOML).
+SWITCHES = ("process_content_classifier",)
 
 
 class RuleSetting(BaseModel):
@@ -38,6 +42,14 @@ class RuleProfile(BaseModel):
     rules: dict[str, RuleSetting] = Field(default_factory=dict)
     options: dict[str, Any] = Field(default_factory=dict)
     """Thresholds and settings read by rule families (e.g. ``clone_threshold``)."""
+
+    @field_validator("options")
+    @classmethod
+    def _switches_are_booleans(cls, options: dict[str, Any]) -> dict[str, Any]:
+        for name in SWITCHES:
+            if name in options and not isinstance(options[name], bool):
+                raise ValueError(f"{name} must be true or false")
+        return options
 
     def setting(self, finding: Finding) -> RuleSetting | None:
         return self.setting_for(finding.rule_id, finding.category)

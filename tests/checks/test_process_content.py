@@ -106,3 +106,31 @@ def test_a_feeling_inside_the_clinicians_hypothesis_is_not_countertransference()
     text = note_with("I felt irritated when she described her father.")
     found = [f for f in check_note(text).findings if f.category == "process-content"]
     assert [f.rule_id for f in found] == ["PC-COUNTERTRANSFERENCE"]
+
+
+def test_a_profile_can_keep_the_rules_findings_only(tmp_path) -> None:
+    """process_content_classifier = false drops the sentence classifier's findings (decision
+    "model") and keeps the rules'."""
+    from note_assistant.checks.profiles import load_profile
+
+    text = soap("I also gave him websites that he can get on to find out more information. "
+                "I felt irritated when she described her father.",
+                "Affect constricted.", "Mood low, improving.", "Weekly CBT.")
+    decisions = lambda result: sorted(f.data["decision"] for f in result.findings  # noqa: E731
+                                      if f.category == "process-content")
+    assert "model" in decisions(check_note(text))
+    path = tmp_path / "rules-only.toml"
+    path.write_text('name = "rules-only"\nextends = "default"\n\n[options]\n'
+                    "process_content_classifier = false\n", encoding="utf-8")
+    assert decisions(check_note(text, profile=load_profile(path))) == ["ct-feeling"]
+
+
+def test_the_classifier_switch_must_be_true_or_false(tmp_path) -> None:
+    from note_assistant.checks.profiles import ProfileError, load_profile
+
+    path = tmp_path / "bad.toml"
+    path.write_text('name = "bad"\n\n[options]\nprocess_content_classifier = "no"\n', encoding="utf-8")
+    with pytest.raises(ProfileError) as caught:
+        load_profile(path)
+    message = str(caught.value)
+    assert "process_content_classifier must be true or false" in message and "\n" not in message
