@@ -83,9 +83,20 @@ def test_engine_reports_the_same_through_the_pipeline() -> None:
     "Client appeared guarded and defensive when asked about alcohol use.",
     "Client reported a history of sexual abuse in childhood; details not elicited.",
     "Client reports stress related to her sister's legal problems.",
+    # a longer PSEUDO phrase hides the cue inside it (substance use is not an intimate disclosure)
+    "Client has a history of alcohol abuse and has been sober for two years.",
+    "He reports abusing opioids from 2015 to 2019 and has been on buprenorphine since.",
+    "Her defense attorney asked for a letter confirming attendance at weekly sessions.",
 ])
 def test_progress_note_content_is_left_alone(sentence: str) -> None:
     assert run(process_content, note_with(sentence)) == []
+
+
+def test_abuse_of_a_person_with_specifics_is_still_intimate_detail() -> None:
+    sentence = ("Client disclosed that her stepfather sexually abused her from age 9 to 12 in the "
+                "family's basement.")
+    findings = run(process_content, note_with(sentence))
+    assert [(f.rule_id, f.text) for f in findings] == [("PC-INTIMATE-DETAIL", sentence)]
 
 
 def test_a_complete_progress_note_has_no_process_content_findings() -> None:

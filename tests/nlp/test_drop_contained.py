@@ -21,8 +21,9 @@ def reference(hits: list[Hit]) -> list[Hit]:
         inside = any(
             other.cue is not None and hit.end <= other.end
             and other.end - other.start > hit.end - hit.start
-            and ((other.is_modifier or other.start < hit.start) if hit.is_modifier
-                 else other.category == hit.category)
+            and (other.cue.direction == "PSEUDO"
+                 or ((other.is_modifier or other.start < hit.start) if hit.is_modifier
+                     else other.category == hit.category))
             for other in hits[:i]
         )
         if not inside:
@@ -31,14 +32,14 @@ def reference(hits: list[Hit]) -> list[Hit]:
 
 
 def make(start: int, size: int, category: str, kind: str) -> Hit:
-    cue = None if kind == "computed" else SimpleNamespace(
-        id=f"{category}-{kind}", direction="FORWARD" if kind == "modifier" else "NONE")
+    direction = {"modifier": "FORWARD", "pseudo": "PSEUDO"}.get(kind, "NONE")
+    cue = None if kind == "computed" else SimpleNamespace(id=f"{category}-{kind}", direction=direction)
     return Hit(start, start + size, category, cue)
 
 
 HITS = st.lists(
     st.builds(make, st.integers(0, 60), st.integers(1, 25), st.sampled_from("ABC"),
-              st.sampled_from(["modifier", "target", "computed"])),
+              st.sampled_from(["modifier", "target", "computed", "pseudo"])),
     max_size=40,
 ).map(lambda hits: sorted(hits, key=lambda h: (h.start, -h.end)))
 

@@ -26,7 +26,8 @@ def drop_contained(hits: list[Hit]) -> list[Hit]:
     inside "has not made that link", "her" inside "out of her depth"). A modifier at the start
     of a longer target stays ("husband" in "husband's") but does not modify that target (see
     ``_covers``). A target inside a longer target of its own category goes; inside another
-    category it stays ("wish" inside "a wish to"). ``hits`` is sorted by start, longest first.
+    category it stays ("wish" inside "a wish to"). Any cue inside a longer PSEUDO phrase goes,
+    target or modifier ("defense" in "self-defense"). ``hits`` is sorted by start, longest first.
     """
     if len(hits) < 2:
         return hits
@@ -46,7 +47,9 @@ def drop_contained(hits: list[Hit]) -> list[Hit]:
         for other in open_:
             if hit.end > other.end or other.end - other.start <= length:
                 continue
-            if hit.is_modifier:
+            if other.cue.direction == "PSEUDO":
+                inside = True  # "self-defense" hides "defense", "alcohol abuse" hides "abuse"
+            elif hit.is_modifier:
                 inside = other.is_modifier or other.start < hit.start
             else:
                 inside = other.category == hit.category
