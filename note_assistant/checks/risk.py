@@ -6,7 +6,6 @@ term ("denies SI", "no history of self-harm") is a screen result, not risk langu
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 from collections.abc import Iterator
@@ -17,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 from abbreviations import regex_cache
 
 from ..models import Finding
+from ..spans import SpanIndex
 from .context import CheckContext
 from .textspans import FastPattern, Negation, data_toml, fast, heading_span
 
@@ -113,49 +113,14 @@ class RiskReading:
     protective: bool
 
 
-class _Spans:
-    """Spans kept by start, for "does one hold this offset / meet this span" without asking
-    each (a note of 8,000 "SI" took 5 s when every hit was compared with every other)."""
-
-    __slots__ = ("starts", "ends", "longest")
-
-    def __init__(self) -> None:
-        self.starts: list[int] = []
-        self.ends: list[int] = []
-        self.longest = 0
-
-    def add(self, start: int, end: int) -> None:
-        i = bisect.bisect_right(self.starts, start)
-        self.starts.insert(i, start)
-        self.ends.insert(i, end)
-        self.longest = max(self.longest, end - start)
-
-    def holds(self, offset: int) -> bool:
-        """Whether a span has ``start <= offset < end`` (only spans starting within the
-        longest span's length before ``offset`` can)."""
-        i = bisect.bisect_right(self.starts, offset) - 1
-        while i >= 0 and self.starts[i] >= offset - self.longest:
-            if self.ends[i] > offset:
-                return True
-            i -= 1
-        return False
-
-    def meets(self, start: int, end: int) -> bool:
-        """Whether a span overlaps ``start..end``, for spans that never overlap each other:
-        then only the last one starting before ``end`` can."""
-        i = bisect.bisect_left(self.starts, end) - 1
-        return i >= 0 and self.ends[i] > start
-
-
 def read_risk(text: str) -> RiskReading:
     c = compiled()
-    denied = _Spans()
+    denied = SpanIndex()
     for pattern in c.denials:
         for m in pattern.finditer(text):
             if not denied.holds(m.start()):
                 denied.add(m.start(), m.end())
-    denials = list(zip(denied.starts, denied.ends))
-    taken = _Spans()  # the hits so far: they never overlap
+    taken = SpanIndex()  # the hits so far
     hits: list[tuple[int, int, str]] = []
     for term, pattern, not_before, not_after in c.terms:
         for m in pattern.finditer(text):
@@ -178,7 +143,7 @@ def read_risk(text: str) -> RiskReading:
             level = m.group("level").lower()
             break
     return RiskReading(
-        hits=hits, denials=denials, instrument=bool(c.instrument.search(text)),
+        hits=hits, denials=list(denied.spans), instrument=bool(c.instrument.search(text)),
         level=level, plan=bool(c.plan.search(text)), reason_none=bool(c.reason_none.search(text)),
         protective=bool(c.protective.search(text)),
     )

@@ -20,7 +20,8 @@ from abbreviations import regex_cache
 
 from ..models import Finding
 from .context import CheckContext
-from .textspans import FastPattern, SpanSet, data_toml, fast, quoted_spans
+from ..spans import SpanIndex
+from .textspans import FastPattern, data_toml, fast, quoted_spans
 
 NEEDS_DOC = False
 _NEGATED = re.compile(
@@ -75,12 +76,12 @@ def terms() -> tuple[_Term, ...]:
 
 def find_stigma(text: str, start: int = 0) -> list[tuple[int, int, str]]:
     """(start, end, rule id) of every stigmatizing use in ``text[start:]``, in text order."""
-    quoted = SpanSet(quoted_spans(text))
+    quoted = SpanIndex(quoted_spans(text))
     hits: list[tuple[int, int, str]] = []
     for term in terms():
         for m in term.pattern.finditer(text, start):
             s, e = m.span()
-            if quoted.contains(s):
+            if quoted.holds(s):
                 continue
             before, after = text[max(0, s - 80):s], text[e:e + 60]
             if term.not_before and term.not_before.search(before):

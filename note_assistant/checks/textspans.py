@@ -4,7 +4,6 @@ quoted spans, negation and term patterns. Plain ``re``; no spaCy, so they run on
 
 from __future__ import annotations
 
-import bisect
 import functools
 import re
 import tomllib
@@ -111,18 +110,6 @@ _QUOTES = re.compile(
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """Spans inside quotation marks (double, curly, or single quotes that are not apostrophes)."""
     return [(m.start(), m.end()) for m in _QUOTES.finditer(text)]
-
-
-class SpanSet:
-    """Sorted, non-overlapping spans with a fast ``contains(offset)``."""
-
-    def __init__(self, spans: Iterable[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self._starts = [s for s, _ in self.spans]
-
-    def contains(self, offset: int) -> bool:
-        index = bisect.bisect_right(self._starts, offset) - 1
-        return index >= 0 and self.spans[index][0] <= offset < self.spans[index][1]
 
 
 def term_pattern(terms: Iterable[str], *, flags: int = re.IGNORECASE) -> re.Pattern[str]:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from checks_support import ids, only, run, soap
 
 from note_assistant.checks import risk
@@ -103,21 +101,3 @@ def test_death_wish_phrasings_are_risk_language(phrase):
     found = ids(run(risk, note("Symptoms improving.", subjective=phrase)))
     assert "RISK-NO-ASSESSMENT" in found
 
-
-@settings(max_examples=300, deadline=None)
-@given(spans=st.lists(st.tuples(st.integers(0, 200), st.integers(1, 40)), max_size=30),
-       probe=st.tuples(st.integers(0, 240), st.integers(1, 40)))
-def test_span_index_answers_as_asking_every_span(spans, probe):
-    """read_risk's span index (used so that thousands of hits are not compared pairwise)."""
-    from note_assistant.checks.risk import _Spans
-
-    held, kept, apart = _Spans(), [], _Spans()
-    for start, size in spans:
-        held.add(start, start + size)
-        kept.append((start, start + size))
-        if not apart.meets(start, start + size):
-            apart.add(start, start + size)  # the way read_risk keeps hits: never overlapping
-    start, end = probe[0], probe[0] + probe[1]
-    assert held.holds(start) == any(s <= start < e for s, e in kept)
-    separate = list(zip(apart.starts, apart.ends))
-    assert apart.meets(start, end) == any(s < end and start < e for s, e in separate)

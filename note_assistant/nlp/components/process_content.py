@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import functools
 import re
-from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -31,6 +30,7 @@ from abbreviations.tokenizer import doc_text
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from ...spans import SpanIndex
 from .context import drop_contained, evaluate, set_scopes
 from .matcher import CueMatcher, Hit, normalize
 from .rules import COMPUTED_CATEGORIES, RuleSet, load_ruleset
@@ -106,46 +106,6 @@ def _split_matcher(ruleset: RuleSet, categories: frozenset[str]) -> tuple[CueMat
 _Found = list[tuple[int, int, Any]]
 
 
-class _Quotes:
-    """A note's client-speech spans, sorted, for the questions asked per sentence and per
-    hit without going through them all (a note of 4,000 quotes in one sentence took 11 s)."""
-
-    __slots__ = ("spans", "starts", "longest")
-
-    def __init__(self, spans: Sequence[tuple[int, int]]) -> None:
-        self.spans = sorted(spans)
-        self.starts = [s for s, _ in self.spans]
-        self.longest = max((e - s for s, e in self.spans), default=0)
-
-    def meeting(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The spans overlapping ``start..end``, in order (a span meeting it starts after
-        ``start - longest``)."""
-        found = []
-        i = bisect_left(self.starts, end) - 1
-        while i >= 0 and self.starts[i] > start - self.longest:
-            if self.spans[i][1] > start:
-                found.append(self.spans[i])
-            i -= 1
-        found.reverse()
-        return found
-
-    def within(self, start: int, end: int) -> list[tuple[int, int]]:
-        """The spans lying inside ``start..end``."""
-        lo, hi = bisect_left(self.starts, start), bisect_left(self.starts, end)
-        return [span for span in self.spans[lo:hi] if span[1] <= end]
-
-
-def _holds(spans: Sequence[tuple[int, int]], starts: Sequence[int], longest: int,
-           start: int, end: int) -> bool:
-    """Whether one of the sorted ``spans`` contains ``start..end``."""
-    i = bisect_right(starts, start) - 1
-    while i >= 0 and starts[i] >= end - longest:
-        if spans[i][1] >= end:
-            return True
-        i -= 1
-    return False
-
-
 def _merge(first: _Found, second: _Found) -> _Found:
     """Two :meth:`CueMatcher.find` results as one: by start, longest first."""
     if not second:
@@ -204,7 +164,7 @@ class ProcessContentDetector:
         return self._matcher
 
     def _computed_hits(self, text: str, start: int, end: int,
-                       quotes: "_Quotes") -> list[Hit]:
+                       quotes: SpanIndex) -> list[Hit]:
         hits: list[Hit] = []
         lead = _LEAD.match(text, start).end()
         for match in _NAME.finditer(text, start, end):
@@ -225,7 +185,7 @@ class ProcessContentDetector:
         """Results for the sentences (``(start, end)`` character spans) of ``text``."""
         folded = normalize(text)
         found = self._first_pass.find(folded)
-        quotes = _Quotes(quote_spans(text, folded) if found else [])
+        quotes = SpanIndex(quote_spans(text, folded) if found else [])
         results: list[dict[str, Any]] = []
         unflagged: list[tuple[int, int, list[Hit]]] = []
         computed_for = self._computed_for
@@ -247,12 +207,10 @@ class ProcessContentDetector:
                 inside = _merge(inside, self._second_pass.find(folded, start, end))
             if possible or model_candidate:
                 hits = [Hit(a, b, cue.category, cue, cue.weight) for a, b, cue in inside]
-                local = quotes.meeting(start, end)
+                local = SpanIndex(quotes.meeting(start, end))
                 if local:
-                    starts = [qs for qs, _ in local]
-                    longest = max(qe - qs for qs, qe in local)
                     for hit in hits:
-                        hit.quoted = _holds(local, starts, longest, hit.start, hit.end)
+                        hit.quoted = local.holds_span(hit.start, hit.end)
             if possible:
                 word_starts = [m.start() for m in _WORD.finditer(text, start, end)]
                 if present & computed_for:
