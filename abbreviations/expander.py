@@ -174,7 +174,7 @@ class Expander:
         self._memo: dict[int, Match | bool] = {}
         self._hashed: dict[int, tuple[CompiledEntry, dict[int, tuple[tuple[int, float], ...]]]] = {}
         self._inflected: dict[tuple[int, str], tuple[CompiledEntry, str]] = {}
-        self._spaced: tuple[tuple[str, ...], re.Pattern[str]] | None = None
+        self._spaced_pattern: tuple[tuple[str, ...], re.Pattern[str]] | None = None
 
     # -- public -----------------------------------------------------------------------------
     def find(self, doc: "Doc", section_of: SectionOf | None = None) -> list[Abbreviation]:
@@ -204,9 +204,9 @@ class Expander:
                 defined.append((i, *definitions[orths[i]]))
                 found[i] = False
         written = self._glued(doc, cols, found)
+        written.update(self._spaced(doc, cols, found))
         hits: list[tuple[int, Match]] = [(i, f) for i, f in enumerate(found) if f]
-        spaced = self._spaced_forms(doc_text(doc))
-        if not hits and not defined and not spaced:
+        if not hits and not defined:
             return []
         starts = cols.idx
         out: list[Abbreviation] = []
@@ -214,9 +214,6 @@ class Expander:
             out = self._from_inventory(doc, cols, starts, hits, section_of, written)
         for i, definition, suffix in defined:
             out.append(self._from_definition(doc.vocab.strings[orths[i]], starts[i], definition, suffix))
-        if spaced:  # "A&O x 3" as one abbreviation, not "A&O" and a stray "x 3"
-            out = [a for a in out if not any(a.start < s.end and s.start < a.end for s in spaced)]
-            out += spaced
         out.sort(key=lambda a: a.start)
         return out
 
@@ -268,10 +265,12 @@ class Expander:
             written[first] = piece
         return written
 
-    def _spaced_forms(self, text: str) -> list[Abbreviation]:
-        """Inventory spellings written with spaces (``A&O x 3``, ``A & O``): the token look-up
-        cannot see them, so they are matched in the text (only when a piece of one is there)."""
-        if self._spaced is None:
+    def _spaced(self, doc: "Doc", cols, found: list) -> dict[int, str]:  # noqa: ANN001
+        """Inventory spellings written with spaces (``A&O x 3``, ``A & O``), which the token
+        look-up cannot see: matched in the text (only on lines holding a piece of one), they
+        become one match over their tokens in ``found``, as :meth:`_glued` does. Returns the
+        written text of each by its first token."""
+        if self._spaced_pattern is None:
             parts, anchors = [], set()
             for spelling, exact in sorted(self.inventory.spaced_spellings(),
                                           key=lambda item: -len(item[0])):
@@ -283,10 +282,11 @@ class Expander:
                 anchors.add(max(marked if marked and len(max(pieces, key=len)) < 3 else pieces,
                                 key=len).lower())
             pattern = re.compile(rf"(?<![\w&/])(?:{'|'.join(parts) or '(?!)'})(?![\w&/])")
-            self._spaced = (tuple(anchors), pattern)
-        anchors, pattern = self._spaced
+            self._spaced_pattern = (tuple(anchors), pattern)
+        anchors, pattern = self._spaced_pattern
         if not anchors:
-            return []
+            return {}
+        text = doc_text(doc)
         low = text.lower()
         lines = set()  # only the lines holding a piece of one are scanned
         for anchor in anchors:
@@ -296,20 +296,20 @@ class Expander:
                 end = len(text) if end < 0 else end
                 lines.add((text.rfind("\n", 0, at) + 1, end))
                 at = low.find(anchor, end)
-        if not lines:
-            return []
-        out = []
-        for written in (m for start, end in sorted(lines) for m in pattern.finditer(text, start, end)):
-            match = self.inventory.lookup(" ".join(written.group(0).split()))
-            if match is None:
-                continue
-            entry = match.entry
-            if len(entry.senses) == 1:
-                out.append(self._single(entry, "", written.group(0), written.start()))
-            else:
-                out.append(self._abbreviation(entry, "", written.group(0), written.start(),
-                                              [sense.log_prior for sense in entry.senses]))
-        return out
+        starts, lengths = cols.idx, cols.length
+        written: dict[int, str] = {}
+        for piece in (m for start, end in sorted(lines) for m in pattern.finditer(text, start, end)):
+            match = self.inventory.lookup(" ".join(piece.group(0).split()))
+            first = bisect_right(starts, piece.start()) - 1
+            last = bisect_right(starts, piece.end() - 1) - 1
+            if (match is None or starts[first] != piece.start()
+                    or starts[last] + lengths[last] != piece.end()):
+                continue  # not a known spelling, or not on token edges
+            found[first] = match
+            for k in range(first + 1, last + 1):
+                found[k] = False
+            written[first] = piece.group(0)
+        return written
 
     # -- inventory senses ---------------------------------------------------------------------
     def _cue_map(self, entry: CompiledEntry) -> dict[int, tuple[tuple[int, float], ...]]:
