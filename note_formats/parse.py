@@ -46,7 +46,9 @@ class ParsedNote:
     header: NoteHeader = field(default_factory=NoteHeader)
     problems: list[str] = field(default_factory=list)
     """Readable problems met while reading (bad front matter, unreadable header values)."""
-    _starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _starts: tuple[list[ParsedSection], list[int]] | None = field(default=None, repr=False,
+                                                                  compare=False)
+    """``section_at``'s section starts, with the list they were read from."""
 
     @property
     def preamble(self) -> str:
@@ -66,9 +68,10 @@ class ParsedNote:
         """The section holding ``offset`` (sections follow each other in the text, so a
         bisection over their starts finds it: a note of 13,000 headings took 10 s when each
         finding's section was looked for from the first)."""
-        starts = self._starts
-        if starts is None or len(starts) != len(self.sections):
-            starts = self._starts = [section.start for section in self.sections]
+        cached = self._starts
+        if cached is None or cached[0] is not self.sections or len(cached[1]) != len(self.sections):
+            cached = self._starts = (self.sections, [section.start for section in self.sections])
+        starts = cached[1]
         index = bisect_right(starts, offset) - 1
         if index >= 0 and offset < self.sections[index].end:
             return self.sections[index]

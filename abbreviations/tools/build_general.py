@@ -99,11 +99,6 @@ def _dictionary() -> tuple[set[str], set[str]]:
     return english | set(SPANISH_STOP_WORDS) | TEXTING, dictionary
 
 
-def _english_words() -> set[str]:
-    """Everyday English words (frequent in spaCy's lexeme table and in its lemma table)."""
-    return _dictionary()[0]
-
-
 def _retired(shared: Path) -> set[tuple[str, str, str]]:
     path = shared / "auxiliary" / "RetiredRecords_Version1.0.0.csv"
     out: set[tuple[str, str, str]] = set()
@@ -178,7 +173,7 @@ def _near_duplicate(sense: str, kept: dict[str, float]) -> str | None:
     return None
 
 
-def _entry(norm: str, form: _Form, words: set[str], dictionary: frozenset[str] = frozenset()) -> dict | None:
+def _entry(norm: str, form: _Form, words: set[str], dictionary: set[str]) -> dict | None:
     letters = norm
     bare = re.sub(r"[^a-z0-9]", "", letters)
     if not (2 <= len(bare) and len(letters) <= MAX_FORM_LEN) or not re.search(r"[a-z]", bare):
@@ -252,7 +247,7 @@ def build(shared: Path) -> list[dict]:
     words, dictionary = _dictionary()
     entries = []
     for norm in sorted(forms):
-        entry = _entry(norm, forms[norm], words, frozenset(dictionary))
+        entry = _entry(norm, forms[norm], words, dictionary)
         if entry is not None:
             InventoryEntry.model_validate(entry)  # fail the build, not the app
             entries.append(entry)
