@@ -10,9 +10,9 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ["eval_process_content", "eval_abbreviations", "eval_plan_alignment"]
+SCRIPTS = ["eval_process_content", "eval_real_notes", "eval_abbreviations", "eval_plan_alignment"]
 #: Arguments that make a script print both splits (the others do by default).
-BOTH_SPLITS = {"eval_process_content": ["--split", "all"]}
+BOTH_SPLITS = {"eval_process_content": ["--split", "all"], "eval_real_notes": ["--split", "all"]}
 
 
 def main(argv: list[str]) -> int:
