@@ -3,6 +3,7 @@
     python -m eval.eval_process_content [--split tune|heldout|all] [--json] [--errors] [--direct]
     python -m eval.eval_process_content --bench
     python -m eval.eval_process_content --train-textcat   # tune split only
+    python -m eval.eval_process_content --cv              # the classifier's inputs and threshold
 
 Each sentence of ``eval/data/process_content.jsonl`` is checked on its own. It is predicted
 positive when any process-content finding overlaps it (through ``check_note``, the path the app
@@ -124,11 +125,89 @@ def evaluate(rows: list[dict[str, Any]], predict: Callable[[str], tuple[bool, An
 def train_textcat(rows: list[dict[str, Any]]) -> list[Path]:
     """Train the sentence classifier on the tune split only and write it into the package."""
     from note_assistant.nlp.components import textcat_signal
+    from note_assistant.nlp.components.process_content import ProcessContentDetector, shared_ruleset
 
+    detector = ProcessContentDetector(shared_ruleset())  # the rules only: the cue categories
     tune = [r for r in rows if r.get("split") == "tune"]
-    nlp = textcat_signal.train([r["text"] for r in tune], [r["label"] for r in tune])
+    texts = [textcat_signal.model_input(r["text"], detector.sentence_categories(r["text"]))
+             for r in tune]
+    nlp = textcat_signal.train(texts, [r["label"] for r in tune])
     folder = Path(__file__).resolve().parents[1] / "note_assistant" / "nlp" / "data"
     return textcat_signal.save(nlp, folder)
+
+
+def cross_validate(rows: list[dict[str, Any]], folds: int = 5, seed: int = 1,
+                   thresholds: tuple[float, ...] = (0.5, 0.6, 0.7, 0.8)) -> dict[str, Any]:
+    """How the sentence classifier's inputs and threshold trade recall for false alarms.
+
+    For words alone and for words with the cue categories (``model_input``, what ships):
+    ``folds``-fold cross-validation on the tune split, scoring the held-out fold's sentences
+    the classifier would see (a hint cue, no veto, five words or more), and a model trained on
+    the whole tune split scoring the sentences it sees in the dev half of the MTSamples notes
+    (eval_real_notes; left out without the shared data). The held-out split is not used.
+    """
+    import random
+
+    from eval import eval_real_notes
+    from note_assistant.nlp import get_nlp
+    from note_assistant.nlp.components import textcat_signal
+    from note_assistant.nlp.components.process_content import ProcessContentDetector, shared_ruleset
+
+    detector = ProcessContentDetector(shared_ruleset())
+    words = detector.model_min_words
+    tune = [r for r in rows if r.get("split") == "tune"]
+
+    def scored(text: str) -> bool:
+        present = detector.sentence_categories(text)
+        return (bool(present & detector._hint_categories) and not present & detector._veto
+                and len(text.split()) >= words)
+
+    dev_sentences: list[str] = []
+    if eval_real_notes.MTSAMPLES.exists():
+        pipe = get_nlp().get_pipe("note_assistant_process_content").detector
+        saved, pipe.threshold = pipe.threshold, 0.0  # every sentence the classifier scores
+        try:
+            for note in eval_real_notes.load_notes():
+                if note["split"] == "dev":
+                    text = note["transcription"]
+                    dev_sentences += [text[r["sentence_start"]:r["sentence_end"]]
+                                      for r in get_nlp()(text)._.process_content
+                                      if r["decision"] == "model"]
+        finally:
+            pipe.threshold = saved
+
+    def inputs(texts: list[str], with_categories: bool) -> list[str]:
+        if not with_categories:
+            return texts
+        return [textcat_signal.model_input(t, detector.sentence_categories(t)) for t in texts]
+
+    order = list(range(len(tune)))
+    random.Random(seed).shuffle(order)
+    report: dict[str, Any] = {"folds": folds, "dev_sentences_scored": len(dev_sentences)}
+    for name, with_categories in (("words", False), ("words+categories", True)):
+        pairs: list[tuple[float, int]] = []
+        for k in range(folds):
+            held = set(order[k::folds])
+            train = [tune[i] for i in order if i not in held]
+            model = textcat_signal.SentenceModel(textcat_signal.train(
+                inputs([r["text"] for r in train], with_categories), [r["label"] for r in train]))
+            test = [tune[i] for i in order[k::folds] if scored(tune[i]["text"])]
+            pairs += zip(model.scores(inputs([r["text"] for r in test], with_categories)),
+                         [r["label"] for r in test])
+        full = textcat_signal.SentenceModel(textcat_signal.train(
+            inputs([r["text"] for r in tune], with_categories), [r["label"] for r in tune]))
+        dev_scores = full.scores(inputs(dev_sentences, with_categories)) if dev_sentences else []
+        positives = [s for s, y in pairs if y == 1]
+        negatives = [s for s, y in pairs if y == 0]
+        report[name] = {
+            "scored_positives": len(positives), "scored_negatives": len(negatives),
+            "by_threshold": {
+                str(t): {"recall": _ratio(sum(s >= t for s in positives), len(positives)),
+                         "false_alarms": sum(s >= t for s in negatives),
+                         "dev_flags": sum(s >= t for s in dev_scores) if dev_sentences else None}
+                for t in thresholds},
+        }
+    return report
 
 
 def synthetic_notes(rows: list[dict[str, Any]], count: int = 200, words: int = 400,
@@ -237,6 +316,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--train-textcat", action="store_true",
                         help="train the sentence classifier on the tune split and write it into "
                              "note_assistant/nlp/data, then exit")
+    parser.add_argument("--cv", action="store_true",
+                        help="cross-validate the sentence classifier's inputs and threshold on the "
+                             "tune split (and count its flags on MTSamples dev notes), then exit")
     parser.add_argument("--bench", action="store_true",
                         help="time the component on 200 synthetic 400-word notes and exit")
     parser.add_argument("--corpus", type=Path, default=CORPUS)
@@ -249,6 +331,20 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.bench:
         print(json.dumps(bench(rows), indent=2))
+        return 0
+    if args.cv:
+        report = cross_validate(rows)
+        if args.json:
+            print(json.dumps(report, indent=2))
+            return 0
+        print(f"{report['folds']}-fold cross-validation on the tune split; "
+              f"{report['dev_sentences_scored']} MTSamples dev sentences scored")
+        for name in ("words", "words+categories"):
+            r = report[name]
+            cells = [f"t={t}: recall {v['recall']}, false alarms {v['false_alarms']}/"
+                     f"{r['scored_negatives']}, dev flags {v['dev_flags']}"
+                     for t, v in r["by_threshold"].items()]
+            print(f"== {name} ({r['scored_positives']} positives scored)\n   " + "\n   ".join(cells))
         return 0
     splits = ["tune", "heldout"] if args.split == "all" else [args.split]
     predict = predictor(direct=args.direct)

@@ -124,7 +124,7 @@ def test_a_profile_can_keep_the_rules_findings_only(tmp_path) -> None:
     "model") and keeps the rules'."""
     from note_assistant.checks.profiles import load_profile
 
-    text = soap("I also gave him websites that he can get on to find out more information. "
+    text = soap("Her lateness seems to be a quiet way of saying no. "
                 "I felt irritated when she described her father.",
                 "Affect constricted.", "Mood low, improving.", "Weekly CBT.")
     decisions = lambda result: sorted(f.data["decision"] for f in result.findings  # noqa: E731

@@ -56,8 +56,19 @@ POSITIVES = {
         "Roommate Kelly has bipolar disorder and stopped her lithium in June.",
         "Client's cousin is HIV positive and has not told his partner.",
         "His wife Lisa was fired from the pharmacy for stealing pills.",
+        "His roommate Jake sells Xanax to classmates at the university.",
     ],
 }
+# Cues narrowed so that medical words stop counting (oral, seeing, covers, straight face).
+POSITIVES["intimate-detail"] += [
+    "He described being made to perform oral sex on a neighbor boy in the woods behind the school.",
+    "She has been seeing a married coworker secretly, meeting at a hotel near the airport.",
+]
+POSITIVES["speculation"] += ["Her perfectionism probably covers a deep fear of her father's contempt."]
+POSITIVES["countertransference"] += ["Found it hard to keep a straight face while he described the fight."]
+POSITIVES["transference-defence"] += [
+    "She laughs at every joke I make, as though pleasing me keeps her safe.",
+]
 
 NEGATIVES = {
     "client experiencer": [
@@ -100,6 +111,24 @@ NEGATIVES = {
         "Client reported a dream about her late mother.",
         "Client disclosed that her uncle is abusing her cousin; CPS report filed.",
         "Used CBT to challenge catastrophic thinking about work.",
+    ],
+    # Medication-management and medical sentences: the sentence classifier, trained on words
+    # alone, flagged most of these (a sentence without progress-note vocabulary looked like
+    # psychotherapy-note content), and medical words set off the rules.
+    "medical and medication-management visits": [
+        "He tells me he has been taking the lisinopril every morning with breakfast.",
+        "I went over the risks and benefits of lithium with him and his wife at length.",
+        "The swelling in her ankle seems to be going down with rest and ice.",
+        "His maternal grandmother died of a stroke in her seventies.",
+        "Controlled Oral Word Association Test performance was in the average range.",
+        "She has been seeing a therapist at the county clinic since May.",
+        "Reports pain during sex since the delivery; she will raise it with her gynecologist.",
+        "I suspect she has a mild contact dermatitis from the new laundry soap.",
+        "Her mother had breast cancer at 52 and is doing well.",
+        "Ms. Ortiz was well groomed and wore casual clothes.",
+        "Mr. Lee arrived on time with good hygiene and grooming.",
+        "She asked whether her medication could cause vivid dreams.",
+        "He raised his voice briefly about the insurance denial.",
     ],
 }
 
@@ -249,6 +278,41 @@ def test_model_flags_a_near_miss_and_cites_a_cue_from_the_sentence() -> None:
     assert result["decision"] == "model" and result["score"] == 0.9
     assert result["subcategory"] == "speculation"
     assert result["cue"] == "Perhaps" and text[result["cue_start"]:result["cue_end"]] == "Perhaps"
+
+
+def test_the_model_reads_the_sentence_with_the_cue_categories_training_sees() -> None:
+    """Training (eval_process_content --train-textcat) builds each input with
+    ``model_input(text, detector.sentence_categories(text))``; analysis inside a note must
+    hand the classifier exactly that, or the features it learnt never show up."""
+    from note_assistant.nlp.components.textcat_signal import model_input
+
+    detector, model = _detector(0.9)
+    sentence = "Perhaps she took the long way home on purpose."
+    _analyse(detector, f"Client reports poor sleep.\n\n{sentence} Mood is low.")
+    expected = model_input(sentence, detector.sentence_categories(sentence))
+    assert model.seen == [expected]
+    assert expected == f"zzclientsubj zzhedge . {sentence}"
+
+
+def test_training_builds_the_same_inputs(monkeypatch, tmp_path) -> None:
+    """``--train-textcat`` trains on tune sentences only, each as ``model_input`` with the
+    categories the detector finds in it."""
+    from eval import eval_process_content
+    from note_assistant.nlp.components import textcat_signal
+    from note_assistant.nlp.components.process_content import ProcessContentDetector, shared_ruleset
+
+    seen = {}
+    monkeypatch.setattr(textcat_signal, "train",
+                        lambda texts, labels: seen.update(texts=list(texts), labels=list(labels)))
+    monkeypatch.setattr(textcat_signal, "save", lambda nlp, folder: [])
+    rows = [{"text": "Perhaps she took the long way home on purpose.", "label": 1, "split": "tune"},
+            {"text": "Client reports poor sleep.", "label": 0, "split": "tune"},
+            {"text": "I felt bored.", "label": 1, "split": "heldout"}]
+    eval_process_content.train_textcat(rows)
+    detector = ProcessContentDetector(shared_ruleset())
+    assert seen["texts"] == [textcat_signal.model_input(r["text"], detector.sentence_categories(r["text"]))
+                             for r in rows[:2]]
+    assert seen["labels"] == [1, 0]
 
 
 def test_model_stays_quiet_below_threshold_on_vetoes_and_without_hint_cues() -> None:

@@ -35,7 +35,7 @@ from .context import drop_contained, evaluate, set_scopes
 from .matcher import CueMatcher, Hit, normalize
 from .rules import COMPUTED_CATEGORIES, RuleSet, load_ruleset
 from .sentences import default_splitter, doc_sections, doc_sentence_spans
-from .textcat_signal import SentenceModel, load_packaged
+from .textcat_signal import SentenceModel, load_packaged, model_input
 
 _RULESET: RuleSet | None = None
 _MATCHER: tuple[RuleSet, CueMatcher] | None = None
@@ -203,7 +203,7 @@ class ProcessContentDetector:
             possible = self._may_fire(present)
             model_candidate = (self.model is not None and present & self._hint_categories
                                and not present & self._veto)
-            if possible:
+            if possible or model_candidate:
                 inside = _merge(inside, self._second_pass.find(folded, start, end))
             if possible or model_candidate:
                 hits = [Hit(a, b, cue.category, cue, cue.weight) for a, b, cue in inside]
@@ -222,7 +222,7 @@ class ProcessContentDetector:
             if result is not None:
                 results.append(result)
             elif model_candidate:
-                unflagged.append((start, end, hits))
+                unflagged.append((start, end, hits, {cue.category for _, _, cue in inside}))
         if unflagged:
             results.extend(self._model_results(text, unflagged))
             results.sort(key=lambda r: r["sentence_start"])
@@ -242,23 +242,33 @@ class ProcessContentDetector:
                 self._possible[key] = possible
         return possible
 
-    def _model_results(self, text: str,
-                       sentences: list[tuple[int, int, list[Hit]]]) -> list[dict[str, Any]]:
+    def sentence_categories(self, sentence: str) -> set[str]:
+        """The cue categories matched in ``sentence`` on its own: the classifier's features
+        beside the words (training computes them with this method, :meth:`analyse` the same
+        way inside a note)."""
+        folded = normalize(sentence)
+        found = _merge(self._first_pass.find(folded), self._second_pass.find(folded))
+        return {cue.category for _, _, cue in found}
+
+    def _model_results(self, text: str, sentences: list[tuple[int, int, list[Hit], set[str]]]
+                       ) -> list[dict[str, Any]]:
         """Second signal: near misses (a hint cue but no decision) that the classifier flags.
 
-        The finding's sub-category and cue come from the first hint category present, so a
-        model finding still points at words in the sentence.
+        The classifier reads the sentence's words and the cue categories found in it
+        (:func:`textcat_signal.model_input`). The finding's sub-category and cue come from
+        the first hint category present, so a model finding still points at words in the
+        sentence.
         """
         spans = []
-        for start, end, hits in sentences:
+        for start, end, hits, categories in sentences:
             s_start, s_end = self._trim(text, start, end)
             if len(_WORD.findall(text, s_start, s_end)) >= self.model_min_words:
-                spans.append((s_start, s_end, hits))
+                spans.append((s_start, s_end, hits, categories))
         if not spans:
             return []
-        scores = self.model.scores(text[s:e] for s, e, _ in spans)
+        scores = self.model.scores(model_input(text[s:e], categories) for s, e, _, categories in spans)
         results = []
-        for (s_start, s_end, hits), score in zip(spans, scores):
+        for (s_start, s_end, hits, _), score in zip(spans, scores):
             if score < self.threshold:
                 continue
             by_category = {}

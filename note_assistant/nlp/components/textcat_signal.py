@@ -8,6 +8,12 @@ At or above the threshold it is reported with ``decision = "model"``; its sub-ca
 come from the first hint category present (``[model]`` in ``decisions.toml``), so a model
 finding still points at words in the sentence.
 
+The classifier reads more than the words: :func:`model_input` puts one token per cue category
+the rules found in the sentence (``zzhedge``, ``zzclientsubj``...) before it, so the model
+weighs what the rules saw (who the subject is, a hedge, a medication word) beside the
+vocabulary. Trained on words alone, it had learnt that a sentence without progress-note
+vocabulary is psychotherapy-note content, and flagged most sentences of medical dictations.
+
 Train with ``python -m eval.eval_process_content --train-textcat`` (writes
 ``data/process_content_textcat.{cfg,bin}``). Without those files the component runs rules only.
 """
@@ -31,6 +37,16 @@ MODEL_CONFIG = {
     "@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": True, "ngram_size": 2,
     "no_output_layer": False, "length": 65536,
 }
+
+
+#: Prefix of the category tokens (not an English word start, so no clash with the text's).
+FEATURE_PREFIX = "zz"
+
+
+def model_input(sentence: str, categories: Iterable[str]) -> str:
+    """What the classifier reads: a token per cue category present, then the sentence."""
+    tokens = " ".join(FEATURE_PREFIX + c.lower().replace("_", "") for c in sorted(categories))
+    return f"{tokens} . {sentence}" if tokens else sentence
 
 
 def build_untrained() -> "Language":
