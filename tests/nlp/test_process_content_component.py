@@ -57,6 +57,7 @@ POSITIVES = {
         "Client's cousin is HIV positive and has not told his partner.",
         "His wife Lisa was fired from the pharmacy for stealing pills.",
         "His roommate Jake sells Xanax to classmates at the university.",
+        "Her cousin Luis was detained by ICE at his job in Omaha last week.",
     ],
 }
 # Cues narrowed so that medical words stop counting (oral, seeing, covers, straight face).
