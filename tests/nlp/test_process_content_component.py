@@ -66,7 +66,8 @@ POSITIVES["intimate-detail"] += [
     "She has been seeing a married coworker secretly, meeting at a hotel near the airport.",
 ]
 POSITIVES["speculation"] += ["Her perfectionism probably covers a deep fear of her father's contempt."]
-POSITIVES["countertransference"] += ["Found it hard to keep a straight face while he described the fight."]
+POSITIVES["countertransference"] += ["Found it hard to keep a straight face while he described the fight.",
+                                     "Writer felt moved to tears by his apology."]
 POSITIVES["transference-defence"] += [
     "She laughs at every joke I make, as though pleasing me keeps her safe.",
 ]
@@ -130,6 +131,9 @@ NEGATIVES = {
         "Mr. Lee arrived on time with good hygiene and grooming.",
         "She asked whether her medication could cause vivid dreams.",
         "He raised his voice briefly about the insurance denial.",
+        "When he was about seven years old, his parents separated and he moved to Tucson with "
+        "his mother.",
+        "It is suggested that she keep working with her physical therapist on balance and strength.",
     ],
 }
 
@@ -314,6 +318,16 @@ def test_training_builds_the_same_inputs(monkeypatch, tmp_path) -> None:
     assert seen["texts"] == [textcat_signal.model_input(r["text"], detector.sentence_categories(r["text"]))
                              for r in rows[:2]]
     assert seen["labels"] == [1, 0]
+
+
+def test_a_pseudo_phrase_hides_hints_from_the_model_too() -> None:
+    """"moved to" (PSEUDO) hides the feeling word "moved", so the sentence is not scored;
+    a bare "moved" still sends its sentence to the classifier."""
+    detector, model = _detector(0.99)
+    assert _analyse(detector, "She moved to Tucson with her mother last spring.") == []
+    assert model.seen == []
+    (result,) = _analyse(detector, "She was so moved she could not speak for a minute.")
+    assert result["decision"] == "model" and result["cue"] == "moved"
 
 
 def test_model_stays_quiet_below_threshold_on_vetoes_and_without_hint_cues() -> None:

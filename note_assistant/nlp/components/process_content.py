@@ -222,7 +222,11 @@ class ProcessContentDetector:
             if result is not None:
                 results.append(result)
             elif model_candidate:
-                unflagged.append((start, end, hits, {cue.category for _, _, cue in inside}))
+                if not possible:
+                    hits = drop_contained(hits)  # a PSEUDO phrase hides hints and vetoes too
+                categories = {hit.category for hit in hits if hit.cue is not None}
+                if categories & self._hint_categories and not categories & self._veto:
+                    unflagged.append((start, end, hits, categories))
         if unflagged:
             results.extend(self._model_results(text, unflagged))
             results.sort(key=lambda r: r["sentence_start"])
@@ -243,12 +247,14 @@ class ProcessContentDetector:
         return possible
 
     def sentence_categories(self, sentence: str) -> set[str]:
-        """The cue categories matched in ``sentence`` on its own: the classifier's features
-        beside the words (training computes them with this method, :meth:`analyse` the same
-        way inside a note)."""
+        """The cue categories matched in ``sentence`` on its own, after longer cues hide the
+        ones inside them (:func:`drop_contained`): the classifier's features beside the words
+        (training computes them with this method, :meth:`analyse` the same way inside a
+        note)."""
         folded = normalize(sentence)
         found = _merge(self._first_pass.find(folded), self._second_pass.find(folded))
-        return {cue.category for _, _, cue in found}
+        hits = drop_contained([Hit(a, b, cue.category, cue, cue.weight) for a, b, cue in found])
+        return {hit.category for hit in hits}
 
     def _model_results(self, text: str, sentences: list[tuple[int, int, list[Hit], set[str]]]
                        ) -> list[dict[str, Any]]:
