@@ -36,6 +36,16 @@ def results_for(ctx: CheckContext) -> list[dict[str, Any]]:
     return results
 
 
+def explain(result: dict[str, Any]) -> str:
+    """What fired, for the message: the rule's cue, or that the sentence classifier guessed
+    (its probability, and the hint cue its finding points at), so a clinician can tell a rule's
+    reason from a statistical guess."""
+    if result["decision"] == "model":
+        return (f"a guess by the sentence classifier, {result['score']:.2f}, "
+                f"near \"{result['cue']}\"")
+    return f"cue \"{result['cue']}\""
+
+
 def run(ctx: CheckContext) -> Iterator[Finding]:
     # The classifier's near misses are far less precise on real notes than the rules' findings
     # (README, "How well it works"): a profile can keep the rules' findings only.
@@ -47,7 +57,7 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
         yield ctx.finding(
             result["rule_id"], start, end,
             cue=result["cue"],
-            cue_text=result["cue"],
+            why=explain(result),
             data={
                 "subcategory": result["subcategory"],
                 "sentence_start": start,

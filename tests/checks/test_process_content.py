@@ -136,6 +136,20 @@ def test_a_profile_can_keep_the_rules_findings_only(tmp_path) -> None:
     assert decisions(check_note(text, profile=load_profile(path))) == ["ct-feeling"]
 
 
+def test_the_message_tells_a_rule_from_the_classifiers_guess() -> None:
+    """A rule's finding names its cue; the classifier's says it is a guess, with its
+    probability and the cue it points at."""
+    text = soap("Her lateness seems to be a quiet way of saying no. "
+                "I felt irritated when she described her father.",
+                "Affect constricted.", "Mood low, improving.", "Weekly CBT.")
+    found = {f.data["decision"]: f for f in check_note(text).findings
+             if f.category == "process-content"}
+    model, rule = found["model"], found["ct-feeling"]
+    assert f"a guess by the sentence classifier, {model.data['score']:.2f}, " \
+           f"near \"{model.cue}\"" in model.message
+    assert 'cue "irritated"' in rule.message and "classifier" not in rule.message
+
+
 def test_the_classifier_switch_must_be_true_or_false(tmp_path) -> None:
     from note_assistant.checks.profiles import ProfileError, load_profile
 
