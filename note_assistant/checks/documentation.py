@@ -61,6 +61,7 @@ class Cues(_Strict):
     necessity: str
     plan_in_assessment: str
     quote_min_words: int
+    mse_quote_lead: str
 
 
 class DocLexicon(_Strict):
@@ -90,6 +91,7 @@ class _Compiled:
     response: FastPattern
     necessity: FastPattern
     plan_in_assessment: FastPattern
+    mse_quote_lead: re.Pattern[str]
     techniques: TermIndex
 
 
@@ -106,7 +108,9 @@ def compiled() -> _Compiled:
         tele_modality=_w(c.telehealth_modality), tele_text=_w(c.telehealth_text),
         audio_only=_w(c.audio_only), platform=_w(c.platform), location=_w(c.location),
         response=_w(c.response), necessity=_w(c.necessity),
-        plan_in_assessment=_w(c.plan_in_assessment), techniques=TermIndex(lexicon("interventions")),
+        plan_in_assessment=_w(c.plan_in_assessment),
+        mse_quote_lead=re.compile(rf"(?:{c.mse_quote_lead})[\s,:;.-]*$", re.IGNORECASE),
+        techniques=TermIndex(lexicon("interventions")),
     )
 
 
@@ -293,8 +297,13 @@ def _content_rules(ctx: CheckContext) -> Iterator[Finding]:
     for section in (s for s in parsed.sections if s.key == "objective"):
         for start, end in quoted_spans(text[section.body_start:section.end]):
             start, end = start + section.body_start, end + section.body_start
-            if len(WORD.findall(text, start, end)) >= c.cues.quote_min_words:
-                yield ctx.finding("DOC-QUOTE-IN-OBJECTIVE", start, end)
+            if len(WORD.findall(text, start, end)) < c.cues.quote_min_words:
+                continue
+            # The MSE quotes the client by convention: mood in their words, a proverb and its
+            # interpretation.
+            if c.mse_quote_lead.search(text, max(section.body_start, start - 60), start):
+                continue
+            yield ctx.finding("DOC-QUOTE-IN-OBJECTIVE", start, end)
     # A8: medical necessity.
     if text.strip() and not c.necessity.search(text, body_from):
         yield ctx.finding("DOC-NO-MEDICAL-NECESSITY", *heading_span(parsed, "assessment", "data", "problem"))

@@ -229,6 +229,19 @@ def test_direct_quotes_in_objective():
     assert "DOC-QUOTE-IN-OBJECTIVE" not in ids(run(documentation, short))
 
 
+@pytest.mark.parametrize("objective", [
+    'Mood: "I\'m sad and tired all the time." Affect constricted.',
+    'Her mood is "worse than it has been in years." Affect tearful.',
+    'Interprets the proverb "people in glass houses shouldn\'t throw stones" as meaning '
+    '"don\'t judge others when you do it too."',
+])
+def test_the_mse_quotes_mood_and_proverbs_by_convention(objective: str) -> None:
+    text = note_with(header(), objective=objective)
+    assert "DOC-QUOTE-IN-OBJECTIVE" not in ids(run(documentation, text))
+    said = note_with(header(), objective='Affect flat. She said "I cannot breathe when it starts."')
+    assert "DOC-QUOTE-IN-OBJECTIVE" in ids(run(documentation, said))
+
+
 def test_medical_necessity_is_info_and_satisfied_by_impairment_language():
     text = note_with(header(), subjective="Client reported two panic attacks this week.")
     assert only(run(documentation, text), "DOC-NO-MEDICAL-NECESSITY").severity == "info"
