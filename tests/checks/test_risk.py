@@ -64,6 +64,7 @@ def test_negated_risk_is_a_screen_not_risk_language(text):
     ("Her husband choked her last month.", "abuse", "choked her"),
     ("Reports homicidal thoughts toward her boss.", "homicide", "homicidal"),
     ("Took an overdose of sleeping pills in 2019.", "overdose", "overdose"),
+    ("He was abused by his uncle as a child.", "abuse", "abused"),
 ])
 def test_risk_language_is_found_past_negation_scope(text, kind, span):
     hits = read_risk(text).hits
@@ -75,6 +76,8 @@ def test_risk_language_is_found_past_negation_scope(text, kind, span):
     "History of alcohol abuse, in remission.",
     "Hi, said the client on arrival.",
     "She cut her hair short and likes it.",
+    "Of note, she also has a history of abusing Vicodin.",
+    "He abused alcohol and pain pills in his twenties.",
 ])
 def test_other_senses_are_not_risk_language(text):
     assert read_risk(text).hits == []
