@@ -163,6 +163,15 @@ def test_telehealth_needs_platform_and_client_location():
     assert "DOC-TELEHEALTH-NO-PLATFORM" in ids(run(documentation, in_text))
 
 
+def test_a_phone_call_is_telehealth_only_when_it_is_the_session():
+    seen = note_with(header(), subjective="Client was seen by phone today. " + BODY["subjective"])
+    assert "DOC-TELEHEALTH-NO-LOCATION" in ids(run(documentation, seen))
+    for aside in ("I contacted his wife by telephone; she confirms the history. ",
+                  "Follow up in 3 months, by phone sooner as needed. "):
+        text = note_with(header(), subjective=aside + BODY["subjective"])
+        assert "DOC-TELEHEALTH-NO-LOCATION" not in ids(run(documentation, text)), aside
+
+
 # --- A11: signature ---------------------------------------------------------------------------
 
 def test_signature_rules():
