@@ -29,6 +29,7 @@ POSITIVES = [
     ("Her brother committed suicide in 2019.", "STIG-COMMITTED-SUICIDE", "committed suicide"),
     ("Client suffers from depression.", "STIG-SUFFERS-FROM", "suffers from"),
     ("He is a schizophrenic who lives alone.", "STIG-LABEL", "is a schizophrenic"),
+    ("Staff called him a psycho after the incident.", "STIG-LABEL", "psycho"),
     ("Urine was dirty for fentanyl.", "STIG-CLEAN-DIRTY", "dirty"),
     ("UDS was clean.", "STIG-CLEAN-DIRTY", "clean"),
     ("He has been clean for 6 months.", "STIG-CLEAN-DIRTY", "clean"),
@@ -54,6 +55,7 @@ HARD_NEGATIVES = [
     "She insisted on paying for the session herself.",
     "Collects frequent flyer miles for work travel.",
     "Provided psycho-education on panic.",
+    "Psycho: Awake, alert and oriented times 4; no depression or anxiety.",
     "Has a borderline score on the screen.",
     "Her urine drug screen was negative.",
 ]
