@@ -452,8 +452,22 @@ class Expander:
         norm = sum(weights)
         probs = [w / norm for w in weights]
         order = sorted(range(len(probs)), key=probs.__getitem__, reverse=True)
+        if entry.groups is not None:
+            # Senses worded twice for one meaning: the meanings compete, each with the sum of
+            # its senses' probabilities, and a meaning reads as its likeliest wording.
+            meaning: dict[int, float] = {}
+            for k in order:
+                meaning[entry.groups[k]] = meaning.get(entry.groups[k], 0.0) + probs[k]
+            lead: dict[int, int] = {}
+            for k in order:
+                lead.setdefault(entry.groups[k], k)
+            ranked = sorted(meaning, key=meaning.__getitem__, reverse=True)
+            order = [lead[g] for g in ranked]
+            probs = list(probs)
+            for g in ranked:
+                probs[lead[g]] = meaning[g]
         best = order[0]
-        second = probs[order[1]]
+        second = probs[order[1]] if len(order) > 1 else 0.0
         alternatives = tuple(
             Alternative(sense_text(entry.senses[k], suffix), round(probs[k], 3),
                         entry.senses[k].id)

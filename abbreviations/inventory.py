@@ -97,6 +97,16 @@ class CompiledSense:
     """The expansion for a past-tense use (``Rx'd``), when the sense gives one."""
     plural: str | None = None
     """The expansion for a plural spelling (``PRNs``), when the sense gives one."""
+    concept: str | None = None
+    """Shared by senses that are one meaning worded twice (see ``Sense.concept``)."""
+
+
+def meaning_groups(senses: tuple[CompiledSense, ...]) -> tuple[int, ...] | None:
+    """For each sense, the index of the first sense with its meaning (its concept, else
+    itself); None when every sense is its own meaning (the usual case)."""
+    first: dict[str, int] = {}
+    groups = tuple(first.setdefault(s.concept, i) if s.concept else i for i, s in enumerate(senses))
+    return None if groups == tuple(range(len(senses))) else groups
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +123,8 @@ class CompiledEntry:
     ``DOMAIN_WEIGHT`` for a word of one of its domains."""
     common_word: bool
     require_cue: bool
+    groups: tuple[int, ...] | None = None
+    """:func:`meaning_groups` of ``senses``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,7 +179,7 @@ def _domain_forms(domain: str) -> frozenset[str] | None:
 def _compile(entry: InventoryEntry, source: str, origin: str = "") -> CompiledEntry:
     senses = tuple(
         CompiledSense(s.id, s.expansion, s.prior, math.log(max(s.prior, _MIN_PRIOR)),
-                      frozenset(s.sections), s.past, s.plural)
+                      frozenset(s.sections), s.past, s.plural, s.concept)
         for s in entry.senses
     )
     weights: dict[str, dict[int, float]] = {}
@@ -189,7 +201,7 @@ def _compile(entry: InventoryEntry, source: str, origin: str = "") -> CompiledEn
                     bucket[index] = DOMAIN_WEIGHT
     cue_map = {word: tuple(sorted(bucket.items())) for word, bucket in weights.items()}
     return CompiledEntry(entry.form, entry.category, source, senses, cue_map,
-                         entry.common_word, entry.require_cue)
+                         entry.common_word, entry.require_cue, meaning_groups(senses))
 
 
 def _norm(text: str) -> str:
@@ -350,13 +362,14 @@ class Inventory:
                 prior = leftover * sense.prior / total
                 extra.append(CompiledSense(sense.id, sense.expansion, prior,
                                            math.log(max(prior, _MIN_PRIOR)), sense.sections,
-                                           sense.past, sense.plural))
+                                           sense.past, sense.plural, sense.concept))
             leftover = 0.0  # only the nearest lower layer shares the mass
         if not extra:
             return winner
+        senses = winner.senses + tuple(extra)
         return CompiledEntry(winner.form, winner.category, winner.source,
-                             winner.senses + tuple(extra), winner.cue_map,
-                             winner.common_word, winner.require_cue)
+                             senses, winner.cue_map,
+                             winner.common_word, winner.require_cue, meaning_groups(senses))
 
 
 def _read_path(path: Path) -> list[InventoryEntry]:

@@ -49,6 +49,10 @@ class Sense(BaseModel):
     domains: list[str] = Field(default_factory=list)
     """Broad topics (``medical``, ``substance``, ``billing``... from ``cue_domains.json``) whose
     words near the abbreviation give this sense a weaker vote than its own cues."""
+    concept: str | None = Field(default=None, pattern=r"^[a-z]+:[A-Za-z0-9]+$", max_length=40)
+    """Senses of one entry sharing a concept are one meaning worded twice (``umls:C0232230``:
+    "second heart sound", "s2 (heart sound)"): the context weighs meanings, so they are not
+    alternatives to each other and their probabilities add up."""
 
     @field_validator("cues")
     @classmethod

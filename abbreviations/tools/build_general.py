@@ -8,7 +8,8 @@ package works without it):
 What it takes, and why (see ``abbreviations/data/ATTRIBUTION.md``):
 
 * Vanderbilt clinic notes and discharge summaries (CARD): senses with corpus frequencies, which
-  become the priors; observed spellings decide case handling.
+  become the priors; observed spellings decide case handling; UMLS concept ids, which mark two
+  wordings of one meaning (``concept``) so they are not offered as alternatives.
 * Stetson sign-out notes: sense proportions from Columbia cross-cover notes.
 * Dropped: Wikipedia rows (CC BY-SA share-alike would attach to the whole file), Berman
   (pathology), Columbia obstetrics (out of scope), and every pair the Meta-Inventory retired
@@ -113,6 +114,8 @@ class _Form:
         self.freqs: dict[str, list[float]] = defaultdict(list)
         self.spellings: dict[str, int] = defaultdict(int)
         self.sources = 0
+        #: UMLS concept ids per sense (the Vanderbilt files list them).
+        self.cuis: dict[str, set[str]] = defaultdict(set)
 
 
 def _canonical_sense(sense: str) -> str:
@@ -138,6 +141,8 @@ def _read_vanderbilt(shared: Path, retired: set, forms: dict[str, _Form]) -> Non
                     form.sources += 1
                     seen.add(norm)
                 form.freqs[_canonical_sense(sense)].append(float(row["frequency"] or 0))
+                form.cuis[_canonical_sense(sense)].update(
+                    c.strip().upper() for c in (row.get("CUI") or "").split("|") if c.strip())
                 for item in (row["variation"] or "").split("|"):
                     spelling, _, count = item.rpartition("_")
                     if spelling and count.isdigit():
@@ -173,6 +178,32 @@ def _near_duplicate(sense: str, kept: dict[str, float]) -> str | None:
     return None
 
 
+def _concepts(senses: list[str], cuis: dict[str, set[str]]) -> dict[str, str]:
+    """``umls:<CUI>`` for senses that share a UMLS concept with another sense of the form
+    (``second heart sound`` and ``s2 (heart sound)``), transitively; the others are left out."""
+    group = {sense: sense for sense in senses}
+
+    def root(sense: str) -> str:
+        while group[sense] != sense:
+            sense = group[sense]
+        return sense
+
+    for i, a in enumerate(senses):
+        for b in senses[i + 1:]:
+            if cuis.get(a, set()) & cuis.get(b, set()):
+                group[root(b)] = root(a)
+    members: dict[str, list[str]] = defaultdict(list)
+    for sense in senses:
+        members[root(sense)].append(sense)
+    out: dict[str, str] = {}
+    for group_senses in members.values():
+        if len(group_senses) > 1:
+            shared = set.union(*(cuis.get(s, set()) for s in group_senses))
+            for sense in group_senses:
+                out[sense] = "umls:" + min(shared)
+    return out
+
+
 def _entry(norm: str, form: _Form, words: set[str], dictionary: set[str]) -> dict | None:
     letters = norm
     bare = re.sub(r"[^a-z0-9]", "", letters)
@@ -186,19 +217,23 @@ def _entry(norm: str, form: _Form, words: set[str], dictionary: set[str]) -> dic
         score = sum(values) / max(form.sources, 1)
         twin = _near_duplicate(sense, scores)
         scores[twin or sense] = scores.get(twin or sense, 0.0) + score
+        if twin:
+            form.cuis[twin] |= form.cuis.get(sense, set())
     total = sum(scores.values())
     if total <= 0:
         return None
     ranked = sorted(((p / total, s) for s, p in scores.items()), reverse=True)
     ranked = [(p, s) for p, s in ranked if p >= MIN_PRIOR][:MAX_SENSES]
     kept = sum(p for p, _ in ranked)
+    concepts = _concepts([s for _, s in ranked], form.cuis)
     senses, ids = [], set()
     for p, sense in ranked:
         sid = _slug(sense)
         while sid in ids:
             sid += "-x"
         ids.add(sid)
-        senses.append({"id": sid, "expansion": sense, "prior": round(p / kept, 4)})
+        senses.append({"id": sid, "expansion": sense, "prior": round(p / kept, 4),
+                       **({"concept": concepts[sense]} if sense in concepts else {})})
     # make priors add up to <= 1 after rounding
     excess = sum(s["prior"] for s in senses) - 1.0
     if excess > 0:

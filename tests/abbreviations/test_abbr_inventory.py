@@ -188,3 +188,52 @@ def test_compiled_cue_weights_follow_the_definition_for_every_packaged_entry():
             checked += 1
             with_domains += any(s.domains for s in entry.senses)
     assert checked > 1000 and with_domains > 50
+
+
+# --- one meaning worded twice (concept) ------------------------------------------------------
+
+def _worded_twice(concept: bool) -> dict:
+    tag = {"concept": "umls:C0000001"} if concept else {}
+    return {"form": "ZQX", "case_sensitive": True, "category": "clinic", "senses": [
+        {"id": "zeta-quick-exam", "expansion": "zeta quick exam", "prior": 0.35, **tag},
+        {"id": "zq-exam", "expansion": "zq (quick exam)", "prior": 0.35, **tag},
+        {"id": "zone-x", "expansion": "zone x", "prior": 0.3}]}
+
+
+@pytest.mark.parametrize("concept", [True, False])
+def test_senses_of_one_concept_are_one_meaning(concept: bool) -> None:
+    """Two wordings of one concept add up and are not each other's alternative; without the
+    concept they compete, and the context cannot settle it."""
+    from abbreviations import expand
+
+    (found,) = expand("ZQX done today.", extra_entries=[_worded_twice(concept)]).abbreviations
+    if concept:
+        assert found.expansion == "zeta quick exam" and found.confidence == pytest.approx(0.7, abs=0.01)
+        assert [a.expansion for a in found.alternatives] == ["zone x"] and not found.ambiguous
+    else:
+        assert found.ambiguous and "zq (quick exam)" in [a.expansion for a in found.alternatives]
+
+
+def test_a_concept_must_look_like_a_namespaced_id() -> None:
+    entry = _worded_twice(True)
+    entry["senses"][0]["concept"] = "not a concept"
+    with pytest.raises(ValueError, match="concept"):
+        InventoryEntry.model_validate(entry)
+
+
+def test_the_general_layer_marks_wordings_of_one_umls_concept() -> None:
+    """HEENT, S2 and CMP are each listed twice by the Vanderbilt sources under one UMLS
+    concept; they read as one meaning, not as ambiguous."""
+    from abbreviations import expand
+
+    found = {a.text: a for a in expand("HEENT: clear. Regular S1, S2. CBC and CMP drawn.").abbreviations}
+    for form in ("HEENT", "S2", "CMP"):
+        assert not found[form].ambiguous and found[form].confidence == 1.0, form
+    assert found["S1"].ambiguous  # first heart sound or sacral 1: two meanings
+
+
+def test_concepts_are_grouped_transitively() -> None:
+    from abbreviations.tools.build_general import _concepts
+
+    cuis = {"a": {"C1"}, "b": {"C1", "C2"}, "c": {"C2"}, "d": {"C3"}}
+    assert _concepts(["a", "b", "c", "d"], cuis) == {"a": "umls:C1", "b": "umls:C1", "c": "umls:C1"}
