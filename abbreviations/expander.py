@@ -456,11 +456,11 @@ class Expander:
             # Senses worded twice for one meaning: the meanings compete, each with the sum of
             # its senses' probabilities, and a meaning reads as its likeliest wording.
             meaning: dict[int, float] = {}
+            lead: dict[int, int] = {}  # each meaning's likeliest sense
             for k in order:
-                meaning[entry.groups[k]] = meaning.get(entry.groups[k], 0.0) + probs[k]
-            lead: dict[int, int] = {}
-            for k in order:
-                lead.setdefault(entry.groups[k], k)
+                group = entry.groups[k]
+                meaning[group] = meaning.get(group, 0.0) + probs[k]
+                lead.setdefault(group, k)
             ranked = sorted(meaning, key=meaning.__getitem__, reverse=True)
             order = [lead[g] for g in ranked]
             probs = list(probs)

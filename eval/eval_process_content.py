@@ -158,9 +158,7 @@ def cross_validate(rows: list[dict[str, Any]], folds: int = 5, seed: int = 1,
     tune = [r for r in rows if r.get("split") == "tune"]
 
     def scored(text: str) -> bool:
-        present = detector.sentence_categories(text)
-        return (bool(present & detector._hint_categories) and not present & detector._veto
-                and len(text.split()) >= words)
+        return detector.model_gate(detector.sentence_categories(text)) and len(text.split()) >= words
 
     dev_sentences: list[str] = []
     if eval_real_notes.MTSAMPLES.exists():

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from abbreviations import regex_cache
 from note_formats import FREE_TEXT
 from note_formats.metadata import _KEY_ALIASES  # the header's own alias table, so spans agree
 from pydantic import BaseModel, ConfigDict
@@ -109,7 +110,7 @@ def compiled() -> _Compiled:
         audio_only=_w(c.audio_only), platform=_w(c.platform), location=_w(c.location),
         response=_w(c.response), necessity=_w(c.necessity),
         plan_in_assessment=_w(c.plan_in_assessment),
-        mse_quote_lead=re.compile(rf"(?:{c.mse_quote_lead})[\s,:;.-]*$", re.IGNORECASE),
+        mse_quote_lead=regex_cache.compile(rf"(?:{c.mse_quote_lead})[\s,:;.-]*$", re.IGNORECASE),
         techniques=TermIndex(lexicon("interventions")),
     )
 

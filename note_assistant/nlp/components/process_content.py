@@ -201,11 +201,9 @@ class ProcessContentDetector:
             hits: list[Hit] = []
             result = None
             possible = self._may_fire(present)
-            model_candidate = (self.model is not None and present & self._hint_categories
-                               and not present & self._veto)
+            model_candidate = self.model is not None and self.model_gate(present)
             if possible or model_candidate:
                 inside = _merge(inside, self._second_pass.find(folded, start, end))
-            if possible or model_candidate:
                 hits = [Hit(a, b, cue.category, cue, cue.weight) for a, b, cue in inside]
                 local = SpanIndex(quotes.meeting(start, end))
                 if local:
@@ -225,7 +223,7 @@ class ProcessContentDetector:
                 if not possible:
                     hits = drop_contained(hits)  # a PSEUDO phrase hides hints and vetoes too
                 categories = {hit.category for hit in hits if hit.cue is not None}
-                if categories & self._hint_categories and not categories & self._veto:
+                if self.model_gate(categories):
                     unflagged.append((start, end, hits, categories))
         if unflagged:
             results.extend(self._model_results(text, unflagged))
@@ -245,6 +243,11 @@ class ProcessContentDetector:
             if len(self._possible) < 100_000:
                 self._possible[key] = possible
         return possible
+
+    def model_gate(self, categories: set[str] | frozenset[str]) -> bool:
+        """Whether a sentence with these cue categories goes to the classifier: a hint cue and
+        none of the rules' vetoes."""
+        return bool(categories & self._hint_categories) and not categories & self._veto
 
     def sentence_categories(self, sentence: str) -> set[str]:
         """The cue categories matched in ``sentence`` on its own, after longer cues hide the
