@@ -23,6 +23,8 @@ POSITIVES = {
         "Part of me was glad the session ended early.",
         "Hard to stay awake during the last half hour.",
         "I secretly hope he quits so I don't have to deal with his lawyer.",
+        "I froze when she described the assault and could not find words.",
+        "I look forward to our sessions more than I should.",
     ],
     "speculation": [
         "Perhaps her overeating is a way to protect herself from unwanted attention.",
@@ -30,6 +32,7 @@ POSITIVES = {
         "Writer hypothesizes that his procrastination protects him from the risk of failure.",
         "Unconsciously, she may be trying to fail the course so she can stay home.",
         "Could the headaches be about not wanting to visit her father?",
+        "Her anger at her boss is displaced from her father.",
     ],
     "transference-defence": [
         "She seems to experience me as critical, just as she described her father.",
@@ -134,6 +137,22 @@ NEGATIVES = {
         "When he was about seven years old, his parents separated and he moved to Tucson with "
         "his mother.",
         "It is suggested that she keep working with her physical therapist on balance and strength.",
+    ],
+    # Medical dictations (written for these tests after the MTSamples dev half showed the kind):
+    # a dose, a procedure or an examination finding makes a sentence medical record content,
+    # a transitive "froze", a letter's closing, an examination's "displaced" and a diagnosis
+    # named somatization are not the clinician's feelings, an interpretation or a defence.
+    "medical wording": [
+        "We changed quetiapine to 25 mg at bedtime as the confusion may be worse at night.",
+        "I described the procedure to the patient in detail, and she seems to understand it.",
+        "There is a small contusion on the left shin which appears to be healing.",
+        "I worry a little about the brace increasing his edema.",
+        "I froze it once and allowed a 3 mm freeze zone.",
+        "I look forward to keeping you informed of her progress.",
+        "HEART: PMI is displaced.",
+        "Rule out somatization disorder.",
+        "I told her to continue the hand exercises, and this seems to be working for her.",
+        "It is possible that weaknesses in visuospatial processing are contributing to her falls.",
     ],
 }
 
