@@ -208,6 +208,27 @@ def cross_validate(rows: list[dict[str, Any]], folds: int = 5, seed: int = 1,
     return report
 
 
+#: The threshold rule, fixed before the first held-out look: the highest cross-validated recall
+#: with false alarms on at most this share of the scored negatives and at most this many flags
+#: on the MTSamples dev half (the shipped threshold is ``DEFAULT_THRESHOLD``).
+MAX_FALSE_ALARM_SHARE = 0.05
+MAX_DEV_FLAGS = 50
+
+
+def pick_threshold(entry: dict[str, Any]) -> float | None:
+    """The threshold the rule picks from one ``cross_validate`` entry ("words+categories"):
+    None when no threshold meets both limits (or the dev half was not scored)."""
+    allowed = [
+        (v["recall"], float(t)) for t, v in entry["by_threshold"].items()
+        if v["dev_flags"] is not None and v["dev_flags"] <= MAX_DEV_FLAGS
+        and v["false_alarms"] <= MAX_FALSE_ALARM_SHARE * entry["scored_negatives"]
+    ]
+    if not allowed:
+        return None
+    best = max(recall for recall, _ in allowed)
+    return max(t for recall, t in allowed if recall == best)  # a tie: the stricter threshold
+
+
 def synthetic_notes(rows: list[dict[str, Any]], count: int = 200, words: int = 400,
                     seed: int = 7, negatives_only: bool = False) -> list[str]:
     """SOAP notes of about ``words`` words built from tune sentences (never held-out ones).
@@ -343,6 +364,11 @@ def main(argv: list[str] | None = None) -> int:
                      f"{r['scored_negatives']}, dev flags {v['dev_flags']}"
                      for t, v in r["by_threshold"].items()]
             print(f"== {name} ({r['scored_positives']} positives scored)\n   " + "\n   ".join(cells))
+        from note_assistant.nlp.components.process_content import DEFAULT_THRESHOLD
+
+        picked = pick_threshold(report["words+categories"])
+        print(f"threshold rule (recall, false alarms <= {MAX_FALSE_ALARM_SHARE:.0%}, dev flags <= "
+              f"{MAX_DEV_FLAGS}): {picked}; shipped: {DEFAULT_THRESHOLD}")
         return 0
     splits = ["tune", "heldout"] if args.split == "all" else [args.split]
     predict = predictor(direct=args.direct)

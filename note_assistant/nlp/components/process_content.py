@@ -40,7 +40,7 @@ from .textcat_signal import SentenceModel, load_packaged, model_input
 _RULESET: RuleSet | None = None
 _MATCHER: tuple[RuleSet, CueMatcher] | None = None
 #: Default probability at which the sentence classifier flags a near miss.
-DEFAULT_THRESHOLD = 0.7
+DEFAULT_THRESHOLD = 0.6
 
 _WORD = re.compile(r"\w+")
 # Unquoted speech after a speaker label: 'Pt: I feel guilty ...', 'Client stated: ...'.
@@ -399,7 +399,7 @@ class ProcessContent:
 
 @Language.factory(
     "note_assistant_process_content",
-    default_config={"spans_key": "process_content", "use_model": True, "model_threshold": 0.7},
+    default_config={"spans_key": "process_content", "use_model": True, "model_threshold": DEFAULT_THRESHOLD},
     assigns=["doc.spans", "doc._.process_content"],
 )
 def make_process_content(nlp: Language, name: str, spans_key: str, use_model: bool,
