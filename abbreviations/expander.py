@@ -45,8 +45,9 @@ CODE = "<code>"
 AFTER_COLON = "<after-colon>"
 """Cue that holds when the abbreviation is the value of a label (``Legal: NA``)."""
 LABEL = "<label>"
-"""Cue that holds when the abbreviation labels a field: first on its line, then a colon
-(``PE: lungs clear``, ``SH: lives with wife``): it names a part of the record."""
+"""Cue that holds when the abbreviation labels a field: first on its line (or right after a
+sentence's end), then a colon (``PE: lungs clear``, ``SH: lives with wife``): it names a part
+of the record."""
 _NUMBER_KEY = 1  # never a real string hash
 _CODE_KEY = 2
 _AFTER_COLON_KEY = 3
@@ -62,10 +63,15 @@ _INNER_PERIOD = re.compile(r"\.(?=[A-Za-z])")
 """What joins the pieces of a spelling the tokenizer split (``Ex/RP``, ``U-tox``, ``Psy.D.``)."""
 
 
-def _starts_line(text: str, start: int) -> bool:
-    """Whether only spaces or a list marker stand between the line's start and ``start``."""
+def _starts_field(text: str, start: int) -> bool:
+    """Whether ``start`` can begin a field: only spaces or a list marker stand between it and
+    the line's start, or a sentence ended just before it (``...no hallucinations.  A/P: 1.``:
+    dictated and exported notes often lose their line breaks)."""
     line = text.rfind("\n", 0, start) + 1
-    return not text[line:start].strip(" \t-*\u2022")
+    before = text[line:start]
+    if not before.strip(" \t-*\u2022"):
+        return True
+    return before[-1:].isspace() and before.rstrip()[-1:] == "."
 
 
 def section_lookup(sections: Any) -> SectionOf | None:
@@ -386,7 +392,7 @@ class Expander:
                         if doc.has_annotation("SENT_START") else [0] * len(orths)
                     )
                 label = (i + 1 < len(orths) and orths[i + 1] == _COLON_ID
-                         and _starts_line(doc_text(doc), starts[i]))
+                         and _starts_field(doc_text(doc), starts[i]))
                 prefix = (get_string_id(doc.vocab.strings[orths[i]][:match.offset - 1].lower())
                           if match.offset else None)  # "Post-MI": "post" is a cue word too
                 cues = self._cues(self._cue_map(entry), len(entry.senses), keys, sentences, orths, i,

@@ -229,7 +229,11 @@ def test_the_general_layer_marks_wordings_of_one_umls_concept() -> None:
     found = {a.text: a for a in expand("HEENT: clear. Regular S1, S2. CBC and CMP drawn.").abbreviations}
     for form in ("HEENT", "S2", "CMP"):
         assert not found[form].ambiguous and found[form].confidence == 1.0, form
-    assert found["S1"].ambiguous  # first heart sound or sacral 1: two meanings
+    # S1 is two meanings (first heart sound, first sacral level): the curated entry's cue words
+    # pick the heart sound here ("regular", "S2"); with no context it stays ambiguous.
+    assert not found["S1"].ambiguous and found["S1"].expansion == "first heart sound"
+    (alone,) = [a for a in expand("S1 noted.").abbreviations if a.text == "S1"]
+    assert alone.ambiguous
 
 
 def test_concepts_are_grouped_transitively() -> None:

@@ -52,6 +52,16 @@ def sense_of(text: str, written: str, occurrence: int = 0, **kwargs) -> str:
         ("Denies SH urges since last session; no new cuts.", "SH", "self-harm"),
         ("Hx of OD on heroin, carries naloxone.", "OD", "overdose"),
         ("Attends AA and NA meetings with her sponsor.", "AA", "Alcoholics Anonymous"),
+        # Medical forms of medication-management visits and dictations (curated entries).
+        ("Vitals today: BP 118/76, HR 88.", "HR", "heart rate"),
+        ("Talked with HR about an accommodation for her anxiety at work.", "HR", "human resources"),
+        ("Neck supple without LAD.", "LAD", "lymphadenopathy"),
+        ("Prior stent to the LAD after an MI in 2019.", "LAD", "left anterior descending artery"),
+        ("Heart with normal S1, S2; no murmur.", "S1", "first heart sound"),
+        ("Left S1 radiculopathy from a herniated disc.", "S1", "first sacral level"),
+        ("Spends evenings watching TV with her son.", "TV", "television"),
+        # A label after a sentence's end, in a note that lost its line breaks.
+        ("Tearful at times. PE: deferred.", "PE", "physical exam"),
     ],
 )
 def test_sense_from_context(text, written, expected):
