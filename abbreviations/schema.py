@@ -37,7 +37,8 @@ class Sense(BaseModel):
     """Single words (any case) that, near the abbreviation, point to this sense.
     ``<number>`` stands for any number, ``<code>`` for a five-digit code, ``<after-colon>`` for
     the abbreviation being a label's value (``Legal: NA``) and ``<label>`` for it labelling a
-    field, first on its line before a colon (``PE: lungs clear``)."""
+    field, first on its line (or right after a sentence's end) before a colon
+    (``PE: lungs clear``)."""
     plural: str | None = Field(default=None, min_length=1, max_length=200)
     """The expansion for a plural spelling when adding ``-s`` would not do (``PRNs``:
     ``as-needed doses``, not ``as neededs``)."""
