@@ -8,6 +8,8 @@ import platform
 import sys
 from pathlib import Path
 
+from .machine import reference_ms
+
 HERE = Path(__file__).resolve().parent
 
 
@@ -37,19 +39,6 @@ def _render(result: dict) -> list[str]:
     return lines + [""]
 
 
-def reference_ms() -> float:
-    """Milliseconds for a fixed pure-Python loop (best of 5): how fast this machine is now."""
-    import time
-
-    best = float("inf")
-    for _ in range(5):
-        start, total = time.perf_counter(), 0
-        for i in range(1_000_000):
-            total += i
-        best = min(best, time.perf_counter() - start)
-    return best * 1000
-
-
 def main(argv: list[str]) -> int:
     names = argv or sorted(p.stem for p in HERE.glob("bench_*.py"))
     sections: list[str] = []
@@ -57,8 +46,14 @@ def main(argv: list[str]) -> int:
     for name in names:
         module = importlib.import_module(f"benchmarks.{name}")
         print(f"== {name}", flush=True)
+        loop_before = reference_ms()
         result = module.run()
+        loop_after = reference_ms()
         rendered = _render(result)
+        # The machine's speed drifts within a run: say what it was around each section.
+        rendered.insert(-1, "")
+        rendered.insert(-1, f"Machine speed around this section: the reference loop took "
+                            f"{loop_before:.0f} ms before it and {loop_after:.0f} ms after it.")
         print("\n".join(rendered), flush=True)
         sections += rendered
     after = reference_ms()
@@ -69,7 +64,8 @@ def main(argv: list[str]) -> int:
         "Re-run to refresh; numbers vary with the machine.", "",
         f"Machine speed: a fixed pure-Python loop (1,000,000 additions) took {before:.0f} ms "
         f"before the run and {after:.0f} ms after it. On this shared virtual machine the same "
-        "loop has taken from about 40 ms to 170 ms. Every timing below scales with it, so "
+        "loop has taken from about 40 ms to 170 ms, and it can change within a run (each "
+        "section gives the loop time around it). Every timing below scales with it, so "
         "compare figures only with the loop time next to them.", "",
     ]
     if not argv:
