@@ -178,9 +178,40 @@ def _near_duplicate(sense: str, kept: dict[str, float]) -> str | None:
     return None
 
 
-def _concepts(senses: list[str], cuis: dict[str, set[str]]) -> dict[str, str]:
-    """``umls:<CUI>`` for senses that share a UMLS concept with another sense of the form
-    (``second heart sound`` and ``s2 (heart sound)``), transitively; the others are left out."""
+_NUMBER_WORDS = {
+    w: str(n) for n, words in enumerate([
+        (), ("one", "first"), ("two", "second"), ("three", "third"), ("four", "fourth"),
+        ("five", "fifth"), ("six", "sixth"), ("seven", "seventh"), ("eight", "eighth"),
+        ("nine", "ninth"), ("ten", "tenth"), ("eleven", "eleventh"), ("twelve", "twelfth"),
+    ]) for w in words
+}
+#: Words that say nothing about which meaning a wording has.
+_FILLER = {"of", "the", "and", "a", "an", "in", "to", "for", "with", "or", "vertebra", "vertebrae"}
+
+
+def _wording(sense: str, form: str) -> tuple[str, ...]:
+    """What a wording says, with the spelling differences of one meaning taken out: numbers
+    as digits ("fourth", "4th", "four" -> "4"), the form itself and filler words dropped,
+    "-ological" as "-ology", "-iatric" as "-iatry". ``cervical four`` and ``cervical vertebra
+    4`` say the same; ``clinic`` and ``clinical`` do not (no stemming beyond this)."""
+    out = set()
+    for word in re.findall(r"[a-z0-9]+", sense.lower()):
+        if word in _FILLER or word == form:
+            continue
+        ordinal = re.fullmatch(r"(\d+)(?:st|nd|rd|th)", word)
+        word = ordinal.group(1) if ordinal else _NUMBER_WORDS.get(word, word)
+        for suffix, replacement in (("ological", "ology"), ("iatric", "iatry")):
+            if word.endswith(suffix):
+                word = word[:-len(suffix)] + replacement
+        out.add(word)
+    return tuple(sorted(out))
+
+
+def _concepts(senses: list[str], cuis: dict[str, set[str]], form: str = "") -> dict[str, str]:
+    """A concept id for senses that are one meaning worded twice, transitively: they share a
+    UMLS concept (``second heart sound`` and ``s2 (heart sound)``; ``umls:<CUI>``) or say the
+    same words (:func:`_wording`: ``lumbar 2`` and ``l2 (second lumbar vertebra)``;
+    ``wording:<words>`` when no UMLS concept joins them). The others are left out."""
     group = {sense: sense for sense in senses}
 
     def root(sense: str) -> str:
@@ -188,9 +219,10 @@ def _concepts(senses: list[str], cuis: dict[str, set[str]]) -> dict[str, str]:
             sense = group[sense]
         return sense
 
+    wordings = {sense: _wording(sense, form) for sense in senses}
     for i, a in enumerate(senses):
         for b in senses[i + 1:]:
-            if cuis.get(a, set()) & cuis.get(b, set()):
+            if cuis.get(a, set()) & cuis.get(b, set()) or (wordings[a] and wordings[a] == wordings[b]):
                 group[root(b)] = root(a)
     members: dict[str, list[str]] = defaultdict(list)
     for sense in senses:
@@ -199,8 +231,10 @@ def _concepts(senses: list[str], cuis: dict[str, set[str]]) -> dict[str, str]:
     for group_senses in members.values():
         if len(group_senses) > 1:
             shared = set.union(*(cuis.get(s, set()) for s in group_senses))
+            concept = ("umls:" + min(shared) if shared
+                       else "wording:" + "".join(wordings[group_senses[0]])[:30])
             for sense in group_senses:
-                out[sense] = "umls:" + min(shared)
+                out[sense] = concept
     return out
 
 
@@ -225,7 +259,7 @@ def _entry(norm: str, form: _Form, words: set[str], dictionary: set[str]) -> dic
     ranked = sorted(((p / total, s) for s, p in scores.items()), reverse=True)
     ranked = [(p, s) for p, s in ranked if p >= MIN_PRIOR][:MAX_SENSES]
     kept = sum(p for p, _ in ranked)
-    concepts = _concepts([s for _, s in ranked], form.cuis)
+    concepts = _concepts([s for _, s in ranked], form.cuis, bare)
     senses, ids = [], set()
     for p, sense in ranked:
         sid = _slug(sense)

@@ -236,6 +236,34 @@ def test_the_general_layer_marks_wordings_of_one_umls_concept() -> None:
     assert alone.ambiguous
 
 
+def test_wordings_of_one_meaning_say_the_same_words() -> None:
+    from abbreviations.tools.build_general import _wording
+
+    assert _wording("cervical four", "c4") == _wording("cervical vertebra 4", "c4")
+    assert _wording("lumbar 2", "l2") == _wording("l2 (second lumbar vertebra)", "l2")
+    assert _wording("neurology", "neuro") == _wording("neurological", "neuro")
+    assert _wording("clinic", "clin") != _wording("clinical", "clin")
+    assert _wording("cervical vertebra 4", "c4") != _wording("complement component 4", "c4")
+
+
+def test_concepts_join_wordings_without_a_shared_umls_concept() -> None:
+    from abbreviations.tools.build_general import _concepts
+
+    senses = ["lumbar five", "l5 (5th lumbar vertebra)", "lumbar disc"]
+    assert _concepts(senses, {}, "l5") == {"lumbar five": "wording:5lumbar",
+                                           "l5 (5th lumbar vertebra)": "wording:5lumbar"}
+    # a UMLS concept of any member names the group
+    assert set(_concepts(senses, {"lumbar five": {"C9"}}, "l5").values()) == {"umls:C9"}
+
+
+def test_wordings_of_one_meaning_are_not_ambiguous_in_a_note() -> None:
+    from abbreviations import expand
+
+    found = {a.text: a for a in expand("Neuro: grossly intact. Pain radiates from L2.").abbreviations}
+    assert not found["Neuro"].ambiguous and found["Neuro"].confidence == 1.0
+    assert not found["L2"].ambiguous and found["L2"].expansion == "lumbar 2"
+
+
 def test_concepts_are_grouped_transitively() -> None:
     from abbreviations.tools.build_general import _concepts
 
