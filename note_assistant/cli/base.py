@@ -126,13 +126,24 @@ class State:
 
         return load_settings(db=self._db).db
 
-    def store(self, *, readonly: bool = False):  # noqa: ANN201
+    def store(self, *, readonly: bool = False, create: bool = False):  # noqa: ANN201
         """Open the database: the passphrase from ``NOTE_ASSISTANT_PASSPHRASE`` or a prompt;
-        a damaged file opens read-only with recovery steps on stderr."""
+        a damaged file opens read-only with recovery steps on stderr.
+
+        Only ``create`` (the first account, the demo) makes a new database: for any other
+        command a missing file is a mistyped ``--db`` or ``NOTE_ASSISTANT_DB``, and a new empty
+        database there would hide it behind a password prompt for an account that is not in it.
+        """
         from ..storage import Store, StorageError
         from ..storage.crypto import CryptoError, is_encrypted_file, keyfile_path
 
         path = self.db_path
+        if not create and not path.exists():
+            raise UserError(
+                f"no database at {path}: check --db or NOTE_ASSISTANT_DB (a new clinic starts "
+                "with 'note-assistant users add NAME --role admin --name \"Full Name\"'; "
+                "'note-assistant demo' makes a demo one)"
+            )
         passphrase = self.passphrase()
         if passphrase is None and is_encrypted_file(path) and keyfile_path(path).exists():
             passphrase = click.prompt(f"Passphrase for {path.name}", hide_input=True, err=True)

@@ -15,7 +15,7 @@ def demo(state: State, if_missing: bool) -> None:
     """Create a demo clinic: synthetic clients, plans, past notes and four accounts."""
     from ..demo import DEMO_USERS, create_demo, has_demo_data
 
-    store = state.store()
+    store = state.store(create=True)
     try:
         if has_demo_data(store):
             if if_missing:

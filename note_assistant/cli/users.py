@@ -38,7 +38,10 @@ def add(state: State, username: str, role: str, display_name: str, credentials: 
     from ..models import Role
     from ..services.users import UserAdmin, bootstrap_admin
 
-    store = state.store()
+    first = username_as is None
+    if first and role != "admin" and not state.db_path.exists():
+        fail("the first account must be an admin (--role admin)")  # before creating anything
+    store = state.store(create=first)  # the first account creates the database
     try:
         with service_errors():
             if username_as is None:

@@ -46,6 +46,28 @@ def test_first_admin_then_accounts_managed_by_the_admin(tmp_path):
     assert [json.loads(line)["detail"]["after"] for line in log.stdout.splitlines()] == ["supervisor"]
 
 
+def test_a_mistyped_database_is_an_error_not_a_new_empty_one(tmp_path):
+    """A missing --db file used to become a new empty database, and the command then asked
+    for the password of an account that was not in it."""
+    db = tmp_path / "typo.db"
+    for args in (["export", "Avery Quinn", "--as", "dana"], ["review", "list", "--as", "morgan"],
+                 ["users", "list", "--as", "boss"], ["audit-log", "--as", "boss"],
+                 ["db", "backup", str(tmp_path / "copy.db")]):
+        result = run(db, *args, env=ADMIN)
+        assert result.exit_code == 2, (args, result.output)
+        assert result.stderr.strip().splitlines() == [result.stderr.strip()]
+        assert "no database" in result.stderr and str(db) in result.stderr
+        assert "Password" not in result.stderr
+        assert not db.exists() and not (tmp_path / "copy.db").exists()
+    refused = run(db, "users", "add", "kim", "--role", "clinician", "--name", "Kim")
+    assert refused.exit_code == 2 and "first account must be an admin" in refused.stderr
+    assert not db.exists()
+    first = run(db, "users", "add", "boss", "--role", "admin", "--name", "Boss",
+                input="boss-password-1\nboss-password-1\n")
+    assert first.exit_code == 0 and db.exists()
+    assert run(db, "users", "list", "--as", "boss", env=ADMIN).exit_code == 0
+
+
 def test_wrong_password_and_lockout_are_one_line_errors(tmp_path):
     db = tmp_path / "c.db"
     run(db, "users", "add", "boss", "--role", "admin", "--name", "Boss", input="boss-password-1\nboss-password-1\n")
