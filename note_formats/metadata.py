@@ -147,6 +147,16 @@ def header_from_lines(preamble: str) -> dict[str, object]:
     return found
 
 
+def without_header_lines(text: str) -> str:
+    """``text`` without the ``Key: value`` lines :func:`header_from_lines` reads as the header
+    (what a free-text note says besides its header)."""
+    def keep(match: re.Match[str]) -> str:
+        key = _KEY_ALIASES.get(re.sub(r"\s+", " ", match.group("key").strip().lower()))
+        return "" if key else match.group(0)
+
+    return _HEADER_LINE.sub(keep, text)
+
+
 def _date(value: object) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 
 from note_formats import FREE_TEXT, RequiredElement
+from note_formats.metadata import without_header_lines
 
 from ..models import Finding
 from .context import CheckContext
@@ -20,8 +21,10 @@ def run(ctx: CheckContext) -> Iterator[Finding]:
     for problem in parsed.problems:
         yield ctx.finding("FMT-HEADER-UNREADABLE", 0, parsed.front_matter_end, problem=problem)
     if parsed.format == FREE_TEXT or ctx.fmt is None:
-        if text.strip():
+        if without_header_lines(text[parsed.front_matter_end:]).strip():
             yield ctx.finding("FMT-FREE-TEXT", 0, 0, section=None)
+        else:  # nothing after the header: nothing to sign (an error, so signing stops)
+            yield ctx.finding("FMT-EMPTY-NOTE", 0, 0, section=None)
         return
     fmt = ctx.fmt
     seen: set[str] = set()

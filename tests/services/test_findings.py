@@ -89,3 +89,17 @@ def test_the_new_services_do_not_import_textual():
             "assert not [m for m in sys.modules if m.split('.')[0] == 'textual']\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("fmt, text", [("free-text", ""), ("free-text", "  \n\n"), ("soap", "")])
+def test_an_empty_note_cannot_be_signed_without_a_reason(demo_store, fmt, text):
+    """An empty free-text note had only an info finding, so it could be signed as it was."""
+    dana = demo_store.user("u-dana")
+    empty = NoteService(demo_store, dana).create_draft(
+        "cl-avery", fmt, text, TODAY, start_time=dt.time(10), end_time=dt.time(10, 50),
+        cpt="90834", modality="individual", diagnosis=["F33.1"])
+    with pytest.raises(UnresolvedFindings) as refused:
+        FindingService(demo_store, dana).sign(empty.id, today=TODAY)
+    rules = {f.rule_id for f in refused.value.findings}
+    assert rules == ({"FMT-EMPTY-NOTE"} if fmt == "free-text" else {"FMT-MISSING-SECTION"})
+    assert demo_store.note(empty.id).status == NoteStatus.draft
