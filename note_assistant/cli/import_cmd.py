@@ -36,10 +36,16 @@ def import_notes(state: State, paths: tuple[str, ...], client: str, username: st
     if not paths:
         fail("give at least one file or folder to import")
     sources: list[tuple[str, str]] = []
+    unreadable: list[str] = []
     for path, text, error in read_inputs(paths):
         if error is not None:
-            fail(f"{error}; nothing imported")
-        sources.append((path, text))
+            unreadable.append(error)
+        else:
+            sources.append((path, text))
+    if unreadable:  # every unreadable file, one line each, so they can all be fixed at once
+        for error in unreadable[:-1]:
+            click.echo(f"note-assistant: error: {error}", err=True)
+        fail(f"{unreadable[-1]}; nothing imported")
     if not sources:
         fail("no *.md or *.txt files found; nothing imported")
     clinic = load_clinic(config)

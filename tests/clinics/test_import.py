@@ -91,6 +91,12 @@ def test_a_bad_file_aborts_the_whole_import(demo_db: Path, files: Path) -> None:
     unreadable = run("--db", str(demo_db), "import", str(files), "--client", "Avery Quinn", "--as", "dana")
     assert unreadable.exit_code == 2 and "not UTF-8" in unreadable.stderr
     assert _counts(demo_db) == before
+    (files / "06.txt").write_bytes(b"\x00\xff")
+    both = run("--db", str(demo_db), "import", str(files), "--client", "Avery Quinn", "--as", "dana", "--dry-run")
+    errors = [line for line in both.stderr.splitlines() if line.startswith("note-assistant: error:")]
+    assert both.exit_code == 2 and len(errors) == 2  # every unreadable file named, not only the first
+    assert "05.md" in errors[0] and "06.txt" in errors[1] and errors[1].endswith("nothing imported")
+    assert _counts(demo_db) == before
 
 
 def test_failure_half_way_rolls_back_every_draft(demo_store, monkeypatch: pytest.MonkeyPatch) -> None:
