@@ -60,6 +60,13 @@ def sense_of(text: str, written: str, occurrence: int = 0, **kwargs) -> str:
         ("Heart with normal S1, S2; no murmur.", "S1", "first heart sound"),
         ("Left S1 radiculopathy from a herniated disc.", "S1", "first sacral level"),
         ("Spends evenings watching TV with her son.", "TV", "television"),
+        ("Chest x-ray, PA and lateral views, clear.", "PA", "posteroanterior"),
+        ("PA for Vraylar submitted to insurance.", "PA", "prior authorization"),
+        ("Alert, oriented x4.", "x4", "to person, place, time and situation"),
+        ("Oriented x2 only, not to time.", "x2", "to person and place"),
+        ("SA x2 in 2019, both by overdose.", "x2", "2 times"),
+        ("Hospitalized x2 last year.", "x2", "2 times"),
+        ("Panic attacks x2 weeks.", "x2", "for 2"),
         # A label after a sentence's end, in a note that lost its line breaks.
         ("Tearful at times. PE: deferred.", "PE", "physical exam"),
     ],
@@ -328,6 +335,14 @@ def test_latin_and_texting_words_are_not_expanded(text):
     ("DSM-5-TR criteria met.",
      "Diagnostic and Statistical Manual of Mental Disorders, Fifth Edition, Text Revision criteria met."),
     ("Per the DSM, yes.", "Per the Diagnostic and Statistical Manual of Mental Disorders, yes."),
+    # Written with a space, as dictations do: "IV" read "intravenous" (33 times in the
+    # MTSamples dev notes), "DSM IV DIAGNOSES" became "DSM intravenous DIAGNOSES".
+    ("DSM IV DIAGNOSES: deferred.",
+     "Diagnostic and Statistical Manual of Mental Disorders, Fourth Edition DIAGNOSES: deferred."),
+    ("Per DSM 5 criteria.",
+     "Per Diagnostic and Statistical Manual of Mental Disorders, Fifth Edition criteria."),
+    ("DSM IV-TR criteria met.",
+     "Diagnostic and Statistical Manual of Mental Disorders, Fourth Edition, Text Revision criteria met."),
 ])
 def test_each_dsm_edition_expands_to_itself(text, expanded):
     """DSM-IV, DSM-IV-TR and DSM-5-TR were variants of DSM-5: all read 'Fifth Edition'."""
