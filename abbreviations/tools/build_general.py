@@ -60,6 +60,9 @@ LATIN = {
     "quaque hora somni": "every night at bedtime", "quaque hora": "every hour",
 }
 """Latin glosses some sources list beside their English sense: folded into the English one."""
+TRUNCATED = {"total iron binding capacit": "total iron binding capacity"}
+"""Senses a source cut short (found by looking for a last word that occurs once and begins a
+longer word of another sense): written out."""
 UNITS = frozenset(
     "mg mcg g gm kg ml l dl cc cm mm km lb lbs oz mmhg meq mmol iu hr hrs min mins sec secs "
     "wk wks mo mos yr yrs tsp tbsp msec gms kgs".split()
@@ -123,6 +126,7 @@ def _canonical_sense(sense: str) -> str:
     match = re.fullmatch(r"(.+?)\s*\((.+)\)", sense)
     if match and match.group(1) in LATIN:
         return LATIN[match.group(1)]
+    sense = TRUNCATED.get(sense, sense)
     return LATIN.get(sense, sense)
 
 

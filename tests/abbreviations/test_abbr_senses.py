@@ -60,6 +60,7 @@ def sense_of(text: str, written: str, occurrence: int = 0, **kwargs) -> str:
         ("Heart with normal S1, S2; no murmur.", "S1", "first heart sound"),
         ("Left S1 radiculopathy from a herniated disc.", "S1", "first sacral level"),
         ("Spends evenings watching TV with her son.", "TV", "television"),
+        ("He is to RTC in 3 months or as needed.", "RTC", "return to clinic"),
         ("Chest x-ray, PA and lateral views, clear.", "PA", "posteroanterior"),
         ("PA for Vraylar submitted to insurance.", "PA", "prior authorization"),
         ("Alert, oriented x4.", "x4", "to person, place, time and situation"),
@@ -354,6 +355,10 @@ def test_each_dsm_edition_expands_to_itself(text, expanded):
 ])
 def test_roman_numerals_in_names_stay(text):
     assert expand(text).expanded_text.endswith(text.split(" ", 1)[1])
+
+
+def test_a_sense_the_source_cut_short_is_written_out():
+    assert expand("TIBC 312.").expanded_text == "Total iron binding capacity 312."
 
 
 def test_lower_case_od_is_an_overdose_here():
