@@ -357,6 +357,17 @@ def test_roman_numerals_in_names_stay(text):
     assert expand(text).expanded_text.endswith(text.split(" ", 1)[1])
 
 
+@pytest.mark.parametrize(("text", "expanded"), [
+    ("Errors on the CPT II were frequent.",
+     "Errors on the Conners' Continuous Performance Test, Second Edition were frequent."),
+    ("Administered the CPT-3.", "Administered the Conners' Continuous Performance Test, Third Edition."),
+    ("Session 3 of CPT: reviewed stuck points.",
+     "Session 3 of cognitive processing therapy: reviewed stuck points."),
+])
+def test_the_continuous_performance_test_editions_are_not_cognitive_processing_therapy(text, expanded):
+    assert expand(text).expanded_text == expanded
+
+
 def test_a_sense_the_source_cut_short_is_written_out():
     assert expand("TIBC 312.").expanded_text == "Total iron binding capacity 312."
 
