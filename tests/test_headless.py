@@ -12,13 +12,13 @@ def run_fresh(code: str) -> None:
     assert result.stdout.strip().endswith("ok")
 
 
-def check_command(note) -> str:  # noqa: ANN001 - a pathlib.Path
-    """Code that runs ``note-assistant check NOTE`` in-process (through the click group, as
-    main() would end the process at once: cli.base.hard_exit)."""
+def check_command(note, command: str = "check") -> str:  # noqa: ANN001 - a pathlib.Path
+    """Code that runs ``note-assistant check NOTE`` (or another command) in-process (through
+    the click group, as main() would end the process at once: cli.base.hard_exit)."""
     return (
         "import sys\n"
         "from note_assistant.cli import cli\n"
-        f"sys.argv = ['note-assistant', 'check', {str(note)!r}]\n"
+        f"sys.argv = ['note-assistant', {command!r}, {str(note)!r}]\n"
         "try:\n"
         "    cli()\n"
         "except SystemExit:\n"
@@ -51,6 +51,19 @@ def test_check_command_does_not_import_the_storage_layer(tmp_path):
         "assert not bad, bad\n"
         "from note_assistant.storage.audit import AuditEvent\n"
         "assert AuditEvent('x', 'note', '1').source == 'cli', AuditEvent('x', 'note', '1').source\n"
+        "print('ok')\n"
+    )
+
+
+def test_audit_of_files_does_not_import_the_storage_layer(tmp_path):
+    """``audit PATH`` never opens the database either; importing the storage layer (and
+    sqlite-utils) was about a seventh of a one-note audit's start-up."""
+    note = tmp_path / "n.md"
+    note.write_text("S: Client reports low mood.\nO: tearful\n", encoding="utf-8")
+    run_fresh(
+        check_command(note, "audit")
+        + "bad = sorted(m for m in sys.modules if m.startswith(('note_assistant.storage', 'sqlite_utils')))\n"
+        "assert not bad, bad\n"
         "print('ok')\n"
     )
 

@@ -66,13 +66,15 @@ def audit(state: State, paths: tuple[str, ...], db_option: str | None, username:
     from ..reports import audit_folder, audit_store
     from ..reports.html import to_html
     from ..reports.render import to_csv, to_table
-    from ..services.exporters.files import check_free, write_atomic
 
     if as_json and as_csv:
         fail("choose one of --json and --csv")
     if bool(paths) == bool(db_option):
         fail("give PATHs to audit files, or --db to audit the database (not both)")
     if html_path is not None:
+        # only with --html: importing the services package brings in the storage layer
+        from ..services.exporters.files import check_free
+
         check_free(html_path, force)
     clinic = _clinic(config, profile, formats_dir)
 
@@ -102,6 +104,8 @@ def audit(state: State, paths: tuple[str, ...], db_option: str | None, username:
     else:
         click.echo(to_table(report, per_note=per_note), nl=False)
     if html_path is not None:
+        from ..services.exporters.files import write_atomic
+
         write_atomic(html_path, to_html(report).encode("utf-8"), force=force)
         click.echo(f"Wrote {html_path}", err=True)
     if report.unreadable:

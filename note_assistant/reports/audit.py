@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from ..models import User
-from ..storage.store import Store
 from .model import AuditReport
 from .runner import run_items
 from .sources import folder_items, store_items, visible_notes
+
+if TYPE_CHECKING:  # an audit of files never opens the database: no storage import at start-up
+    from ..storage.store import Store
 
 
 def audit_folder(

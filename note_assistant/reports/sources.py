@@ -11,11 +11,13 @@ import datetime as dt
 import re
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from ..models import Note, Role, User
-from ..storage.store import Store
-from ..services.notes import PermissionDenied
 from .runner import AuditItem
+
+if TYPE_CHECKING:  # an audit of files never opens the database: no storage import at start-up
+    from ..storage.store import Store
 
 HISTORY = 5
 """Earlier notes given to the checks with each note (client's first, then clinician's)."""
@@ -91,6 +93,7 @@ def visible_notes(store: Store, user: User) -> list[Note]:
     """The notes ``user`` may read (``services.access``): their own, their clients', and, for a
     supervisor, every client's. Admin accounts read no clinical notes."""
     from ..services.access import read_basis
+    from ..services.notes import PermissionDenied
 
     if user.role == Role.admin:
         raise PermissionDenied("an admin account cannot read clinical notes")
