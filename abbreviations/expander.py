@@ -294,6 +294,8 @@ class Expander:
             return {}
         text = doc_text(doc)
         low = text.lower()
+        if len(low) != len(text):  # "İ" lower-cases to two characters: keep every offset
+            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
         lines = set()  # only the lines holding a piece of one are scanned
         for anchor in anchors:
             at = low.find(anchor)
@@ -301,7 +303,7 @@ class Expander:
                 end = text.find("\n", at)
                 end = len(text) if end < 0 else end
                 lines.add((text.rfind("\n", 0, at) + 1, end))
-                at = low.find(anchor, end)
+                at = low.find(anchor, max(end, at + 1))
         starts, lengths = cols.idx, cols.length
         written: dict[int, str] = {}
         for piece in (m for start, end in sorted(lines) for m in pattern.finditer(text, start, end)):

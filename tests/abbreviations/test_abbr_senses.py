@@ -423,3 +423,19 @@ def test_hyphenated_english_words_are_not_abbreviations(text):
 
 def test_a_slash_between_two_forms_still_reads_each():
     assert [a.text for a in expand("Denies SI/HI today.").abbreviations] == ["SI", "HI"]
+
+
+def test_text_that_lower_cases_longer_does_not_hang_the_spaced_spelling_search():
+    """"İ" lower-cases to two characters; the search for spaced spellings ("A&O x 3",
+    "DSM IV") went through the lowered text with the original's offsets and, with an anchor
+    beyond the original's end, never moved on (found by the property test)."""
+    import threading
+
+    out: list[str] = []
+    worker = threading.Thread(target=lambda: out.append(expand("\u0130" * 8 + " A&O x 3. DSM IV.").expanded_text),
+                              daemon=True)
+    worker.start()
+    worker.join(timeout=20)
+    assert not worker.is_alive(), "the expander did not return"
+    assert out == ["\u0130" * 8 + " alert and oriented times three (person, place, and time). "
+                   "Diagnostic and Statistical Manual of Mental Disorders, Fourth Edition."]
