@@ -108,8 +108,9 @@ class FixActions:
             return
         self.editor.replace_span(*removal_span(text, start, end), "")
         self.editor.focus()
-        self.report("Moved to the psychotherapy note (private, kept apart). "
-                    "ctrl+t opens it; ctrl+z puts the sentence back here.")
+        self.report("Moved to the psychotherapy note (private, kept apart). ctrl+t opens it. "
+                    "ctrl+z puts the sentence back here; the private copy stays until you "
+                    "delete it there.")
 
     def _insert_block(self: "EditorScreen", mark: Mark, fix: Fix) -> None:
         text = self.editor.text

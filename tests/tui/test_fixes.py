@@ -244,6 +244,8 @@ async def test_move_to_psychotherapy_note_with_a_constructed_finding(make_app, d
         assert PROCESS_SENTENCE not in screen.editor.text
         assert "Client was late.\nObjective:" in screen.editor.text
         assert screen.ws.pnote_text.strip() == PROCESS_SENTENCE
+        told = [n.message for n in app._notifications]
+        assert any("private copy stays" in m for m in told), told  # what ctrl+z will not undo
         note_id = screen.note_id
         await pilot.press("ctrl+z")  # back in the progress note; the private copy stays
         await pilot.pause()
