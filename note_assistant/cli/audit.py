@@ -120,8 +120,6 @@ def _audit_database(state: State, db_option: str, username: str | None, clinic, 
         fail("--db needs --as USER: the audit shows the notes you may read")
     if db_option != DEFAULT_DB:
         state = State(Path(db_option))
-    if not state.db_path.exists():
-        fail(f"{state.db_path}: no such database")
     store = state.store()
     closers: list[Callable[[], None]] = []
 

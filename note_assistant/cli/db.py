@@ -40,8 +40,6 @@ def backup(state: State, destination: Path) -> None:
 
     if destination.exists():
         fail(f"{destination}: already exists; choose a new file name")
-    if not state.db_path.exists():
-        fail(f"{state.db_path}: no database to back up")
     store = state.store()
     try:
         report = backup_database(store, destination)
@@ -65,8 +63,6 @@ def verify(state: State, expect_head: str | None) -> None:
         if not count.isdigit() or len(digest) != 64:
             fail("--expect-head: expected N:HASH as printed by 'audit-log --head'")
         anchor = (int(count), digest)
-    if not state.db_path.exists():
-        fail(f"{state.db_path}: no such database")
     store = state.store(readonly=True)
     try:
         problems, summary = verify_database(store, anchor)

@@ -49,8 +49,6 @@ def import_notes(state: State, paths: tuple[str, ...], client: str, username: st
     if not sources:
         fail("no *.md or *.txt files found; nothing imported")
     clinic = load_clinic(config)
-    if not state.db_path.exists():
-        fail(f"{state.db_path}: no such database")
     store = state.store()
     try:
         with service_errors():

@@ -44,7 +44,7 @@ def add(state: State, username: str, role: str, display_name: str, credentials: 
     store = state.store(create=first)  # the first account creates the database
     try:
         with service_errors():
-            if username_as is None:
+            if first:
                 if store.users():
                     fail("--as ADMIN is required: the database already has accounts")
                 if role != "admin":
