@@ -32,7 +32,7 @@ from .columns import columns
 from .definitions import Definition, find_definitions
 from .inventory import CompiledEntry, CompiledSense, Inventory, Match
 from .results import Abbreviation, Alternative, ExpandedSpan
-from .tokenizer import doc_text
+from .tokenizer import doc_text, lower_keeping_offsets
 
 if TYPE_CHECKING:  # pragma: no cover
     from spacy.tokens import Doc
@@ -293,9 +293,7 @@ class Expander:
         if not anchors:
             return {}
         text = doc_text(doc)
-        low = text.lower()
-        if len(low) != len(text):  # "İ" lower-cases to two characters: keep every offset
-            low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+        low = lower_keeping_offsets(text)  # offsets into ``low`` must be offsets into ``text``
         lines = set()  # only the lines holding a piece of one are scanned
         for anchor in anchors:
             at = low.find(anchor)

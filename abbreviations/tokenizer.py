@@ -74,6 +74,15 @@ TEXT_KEY = ("abbreviations", "text")
 """``doc.user_data`` key under which the clinical tokenizer keeps the original string."""
 
 
+def lower_keeping_offsets(text: str) -> str:
+    """``text.lower()``, except that a character lower-casing to two ("İ") stays as it is, so
+    every offset into the result is an offset into ``text``."""
+    lowered = text.lower()
+    if len(lowered) != len(text):
+        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    return lowered
+
+
 def doc_text(doc) -> str:
     """``doc.text``, without rebuilding it from the tokens when the tokenizer kept it."""
     stored = doc.user_data.get(TEXT_KEY)

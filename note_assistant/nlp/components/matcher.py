@@ -20,6 +20,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from abbreviations import regex_cache
+from abbreviations.tokenizer import lower_keeping_offsets
 
 from .rules import CueRule
 
@@ -29,10 +30,7 @@ _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"
 
 def normalize(text: str) -> str:
     """Lower-case and fold quotes/dashes, keeping every offset."""
-    lowered = text.lower()
-    if len(lowered) != len(text):  # a few characters lower-case to two
-        lowered = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-    return lowered.translate(_FOLD)
+    return lower_keeping_offsets(text).translate(_FOLD)
 
 
 _INNER_WORD = re.compile(r"(?<=\s)\w")
