@@ -137,11 +137,16 @@ def _load(inner: str, kind: str) -> tuple[dict[str, object], str | None]:
     return {str(k).strip().lower(): v for k, v in data.items()}, None
 
 
+def _header_key(match: re.Match[str]) -> str | None:
+    """The header field a ``Key: value`` line names (``Date of service`` -> ``date``), if any."""
+    return _KEY_ALIASES.get(re.sub(r"\s+", " ", match.group("key").strip().lower()))
+
+
 def header_from_lines(preamble: str) -> dict[str, object]:
     """``Date: 2026-11-20`` style lines written above the first section heading."""
     found: dict[str, object] = {}
     for match in _HEADER_LINE.finditer(preamble):
-        key = _KEY_ALIASES.get(re.sub(r"\s+", " ", match.group("key").strip().lower()))
+        key = _header_key(match)
         if key and key not in found:
             found[key] = match.group("value")
     return found
@@ -150,11 +155,7 @@ def header_from_lines(preamble: str) -> dict[str, object]:
 def without_header_lines(text: str) -> str:
     """``text`` without the ``Key: value`` lines :func:`header_from_lines` reads as the header
     (what a free-text note says besides its header)."""
-    def keep(match: re.Match[str]) -> str:
-        key = _KEY_ALIASES.get(re.sub(r"\s+", " ", match.group("key").strip().lower()))
-        return "" if key else match.group(0)
-
-    return _HEADER_LINE.sub(keep, text)
+    return _HEADER_LINE.sub(lambda m: "" if _header_key(m) else m.group(0), text)
 
 
 def _date(value: object) -> dt.date:
