@@ -144,8 +144,9 @@ def _read_vanderbilt(shared: Path, retired: set, forms: dict[str, _Form]) -> Non
                 if norm not in seen:
                     form.sources += 1
                     seen.add(norm)
-                form.freqs[_canonical_sense(sense)].append(float(row["frequency"] or 0))
-                form.cuis[_canonical_sense(sense)].update(
+                canonical = _canonical_sense(sense)
+                form.freqs[canonical].append(float(row["frequency"] or 0))
+                form.cuis[canonical].update(
                     c.strip().upper() for c in (row.get("CUI") or "").split("|") if c.strip())
                 for item in (row["variation"] or "").split("|"):
                     spelling, _, count = item.rpartition("_")
