@@ -129,8 +129,7 @@ def train_textcat(rows: list[dict[str, Any]]) -> list[Path]:
 
     detector = ProcessContentDetector(shared_ruleset())  # the rules only: the cue categories
     tune = [r for r in rows if r.get("split") == "tune"]
-    texts = [textcat_signal.model_input(r["text"], detector.sentence_categories(r["text"]))
-             for r in tune]
+    texts = [detector.model_text(r["text"]) for r in tune]
     nlp = textcat_signal.train(texts, [r["label"] for r in tune])
     folder = Path(__file__).resolve().parents[1] / "note_assistant" / "nlp" / "data"
     return textcat_signal.save(nlp, folder)
@@ -154,11 +153,10 @@ def cross_validate(rows: list[dict[str, Any]], folds: int = 5, seed: int = 1,
     from note_assistant.nlp.components.process_content import ProcessContentDetector, shared_ruleset
 
     detector = ProcessContentDetector(shared_ruleset())
-    words = detector.model_min_words
     tune = [r for r in rows if r.get("split") == "tune"]
 
-    def scored(text: str) -> bool:
-        return detector.model_gate(detector.sentence_categories(text)) and len(text.split()) >= words
+    def scored(text: str) -> bool:  # the gate and word count the pipeline applies
+        return detector.model_gate(detector.sentence_categories(text)) and detector.long_enough(text)
 
     dev_sentences: list[str] = []
     if eval_real_notes.MTSAMPLES.exists():
@@ -177,7 +175,7 @@ def cross_validate(rows: list[dict[str, Any]], folds: int = 5, seed: int = 1,
     def inputs(texts: list[str], with_categories: bool) -> list[str]:
         if not with_categories:
             return texts
-        return [textcat_signal.model_input(t, detector.sentence_categories(t)) for t in texts]
+        return [detector.model_text(t) for t in texts]
 
     order = list(range(len(tune)))
     random.Random(seed).shuffle(order)

@@ -259,6 +259,16 @@ class ProcessContentDetector:
         hits = drop_contained([Hit(a, b, cue.category, cue, cue.weight) for a, b, cue in found])
         return {hit.category for hit in hits}
 
+    def model_text(self, sentence: str) -> str:
+        """What the classifier reads for ``sentence`` on its own (training and evaluation): its
+        words after a token per cue category (:meth:`sentence_categories`)."""
+        return model_input(sentence, self.sentence_categories(sentence))
+
+    def long_enough(self, text: str, start: int = 0, end: int | None = None) -> bool:
+        """Whether ``text[start:end]`` has the words the classifier needs to score it."""
+        end = len(text) if end is None else end
+        return len(_WORD.findall(text, start, end)) >= self.model_min_words
+
     def _model_results(self, text: str, sentences: list[tuple[int, int, list[Hit], set[str]]]
                        ) -> list[dict[str, Any]]:
         """Second signal: near misses (a hint cue but no decision) that the classifier flags.
@@ -271,7 +281,7 @@ class ProcessContentDetector:
         spans = []
         for start, end, hits, categories in sentences:
             s_start, s_end = self._trim(text, start, end)
-            if len(_WORD.findall(text, s_start, s_end)) >= self.model_min_words:
+            if self.long_enough(text, s_start, s_end):
                 spans.append((s_start, s_end, hits, categories))
         if not spans:
             return []
